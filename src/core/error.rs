@@ -1,0 +1,109 @@
+//! The one error type of the crate: a stable code per failure kind, and a message that names the
+//! path and the whole cause chain.
+
+use std::fmt;
+
+/// Stable failure codes. Their strings (`E_…`) are part of the public API: the JS `Error.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A bad argument or option.
+    Arg,
+    /// The path exists but is not a Lance table (a file, an empty or foreign directory).
+    NotATable,
+    /// A needed column is missing or has a type that is not a string.
+    Schema,
+    /// A row has a null id.
+    NullId,
+    /// The operating system refused or failed a read (permissions, I/O errors).
+    Io,
+    /// A file of the table is damaged (truncated, garbage, missing data file).
+    Corrupt,
+    /// The table uses a format feature or storage this build cannot read.
+    Unsupported,
+    /// The requested table version does not exist.
+    Version,
+    /// The caller aborted the call.
+    Aborted,
+    /// The table is larger than this build's compact structures can address.
+    TooLarge,
+    /// A bug: a panic or an invariant that failed. Nothing partial is returned.
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Arg => "E_ARG",
+            ErrorCode::NotATable => "E_NOT_A_TABLE",
+            ErrorCode::Schema => "E_SCHEMA",
+            ErrorCode::NullId => "E_NULL_ID",
+            ErrorCode::Io => "E_IO",
+            ErrorCode::Corrupt => "E_CORRUPT",
+            ErrorCode::Unsupported => "E_UNSUPPORTED",
+            ErrorCode::Version => "E_VERSION",
+            ErrorCode::Aborted => "E_ABORTED",
+            ErrorCode::TooLarge => "E_TOO_LARGE",
+            ErrorCode::Internal => "E_INTERNAL",
+        }
+    }
+}
+
+impl AsRef<str> for ErrorCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// A failure with its code and a human-readable message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl LoadError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        LoadError { code, message: message.into() }
+    }
+
+    /// Prefixes the message with where it happened (usually the table path).
+    pub fn context(mut self, what: impl fmt::Display) -> Self {
+        self.message = format!("{what}: {}", self.message);
+        self
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// `err` and each of its sources, joined by `: ` — without repeating a link already contained in
+/// the previous one, as lance's messages often embed their source.
+pub fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let s = e.to_string();
+        if !out.contains(&s) {
+            out.push_str(": ");
+            out.push_str(&s);
+        }
+        source = e.source();
+    }
+    out
+}
+
+/// The message of a caught panic payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_owned()
+    }
+}

@@ -1,0 +1,65 @@
+//! All distinct ids in one byte buffer, addressed by a dense `u32` index.
+
+use super::error::{ErrorCode, LoadError};
+
+/// Ids stored back to back; id `i` is `bytes[ends[i-1]..ends[i]]`.
+#[derive(Default)]
+pub struct IdArena {
+    bytes: Vec<u8>,
+    ends: Vec<u32>,
+}
+
+impl IdArena {
+    pub fn with_capacity(ids: usize, bytes: usize) -> Self {
+        IdArena { bytes: Vec::with_capacity(bytes), ends: Vec::with_capacity(ids) }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Appends `id`, returning its index. Fails (rather than wrapping) past 4 GiB of id bytes or 2^32-1 ids.
+    pub fn push(&mut self, id: &[u8]) -> Result<u32, LoadError> {
+        let end = self.bytes.len() + id.len();
+        if end > u32::MAX as usize || self.ends.len() >= u32::MAX as usize {
+            return Err(LoadError::new(
+                ErrorCode::TooLarge,
+                "the table's ids exceed 4 GiB of text or 2^32-1 distinct ids, the limit of this build",
+            ));
+        }
+        self.bytes.extend_from_slice(id);
+        self.ends.push(end as u32);
+        Ok((self.ends.len() - 1) as u32)
+    }
+
+    #[inline]
+    pub fn get(&self, i: u32) -> &[u8] {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    /// The id as `&str`. Ids only enter from Arrow `Utf8` arrays or JS strings, so they are valid UTF-8.
+    #[inline]
+    pub fn get_str(&self, i: u32) -> &str {
+        // Checked: a corrupt buffer must not become undefined behaviour.
+        std::str::from_utf8(self.get(i)).unwrap_or("\u{FFFD}")
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.ends.capacity() * 4
+    }
+
+    pub fn text_bytes(&self) -> usize {
+        self.bytes.len()
+    }
+}

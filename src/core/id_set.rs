@@ -1,0 +1,154 @@
+//! `existingIds`: a mutable set over the frozen ids, with the exact semantics of a JS `Set`:
+//! iteration in insertion order, `delete` then `add` moves an id to the end, and iteration is live
+//! (entries deleted before they are reached are skipped, entries added during it are visited).
+
+use super::bits::BitVec;
+use super::id_arena::IdArena;
+use super::maps::HashMapsData;
+use hashbrown::{HashMap, HashTable};
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+/// An id in the set: one of the frozen ids, or one added later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Frozen(u32),
+    Added(u32),
+}
+
+/// A position in the set's order. Positions never move; deleted ones are skipped.
+pub type Cursor = usize;
+
+pub struct IdSetState {
+    data: Arc<HashMapsData>,
+    /// Per frozen id: still at its original position and present.
+    frozen_alive: BitVec,
+    /// Entries appended after the build, in order, with their liveness.
+    tail: Vec<Entry>,
+    tail_alive: BitVec,
+    /// Frozen ids re-added after a delete → their position in `tail`.
+    moved: HashMap<u32, u32>,
+    /// Ids that were never in the table.
+    added: IdArena,
+    added_table: HashTable<u32>,
+    /// Added id → its position in `tail`.
+    added_pos: Vec<u32>,
+    size: usize,
+}
+
+impl IdSetState {
+    pub fn new(data: Arc<HashMapsData>) -> Self {
+        let n = data.id_count();
+        IdSetState {
+            frozen_alive: BitVec::filled(n, true),
+            data,
+            tail: Vec::new(),
+            tail_alive: BitVec::default(),
+            moved: HashMap::new(),
+            added: IdArena::default(),
+            added_table: HashTable::new(),
+            added_pos: Vec::new(),
+            size: n,
+        }
+    }
+
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    fn find_added(&self, id: &[u8]) -> Option<u32> {
+        let h = self.data.hash_bytes(id);
+        self.added_table.find(h, |&i| self.added.get(i) == id).copied()
+    }
+
+    /// The live position of `id`, if present.
+    fn position(&self, id: &[u8]) -> Option<Cursor> {
+        let frozen_len = self.frozen_alive.len();
+        if let Some(i) = self.data.find_id(id) {
+            if self.frozen_alive.get(i as usize) {
+                return Some(i as usize);
+            }
+            let p = *self.moved.get(&i)? as usize;
+            return self.tail_alive.get(p).then_some(frozen_len + p);
+        }
+        let a = self.find_added(id)?;
+        let p = self.added_pos[a as usize] as usize;
+        self.tail_alive.get(p).then_some(frozen_len + p)
+    }
+
+    pub fn has(&self, id: &str) -> bool {
+        self.position(id.as_bytes()).is_some()
+    }
+
+    /// Removes `id`; `true` if it was present (like `Set#delete`).
+    pub fn delete(&mut self, id: &str) -> bool {
+        let Some(pos) = self.position(id.as_bytes()) else { return false };
+        let frozen_len = self.frozen_alive.len();
+        if pos < frozen_len {
+            self.frozen_alive.set(pos, false);
+        } else {
+            self.tail_alive.set(pos - frozen_len, false);
+        }
+        self.size -= 1;
+        true
+    }
+
+    /// Adds `id` at the end if absent (like `Set#add`).
+    pub fn add(&mut self, id: &str) {
+        let bytes = id.as_bytes();
+        if self.position(bytes).is_some() {
+            return;
+        }
+        let p = self.tail.len() as u32;
+        if let Some(i) = self.data.find_id(bytes) {
+            self.moved.insert(i, p);
+            self.tail.push(Entry::Frozen(i));
+        } else if let Some(a) = self.find_added(bytes) {
+            self.added_pos[a as usize] = p;
+            self.tail.push(Entry::Added(a));
+        } else {
+            // Past the arena's limits (4 GiB of ids) a JS Set would also have run out of memory.
+            let Ok(a) = self.added.push(bytes) else { return };
+            let h = self.data.hash_bytes(bytes);
+            let (added, data) = (&self.added, &self.data);
+            self.added_table.insert_unique(h, a, |&j| data.hash_bytes(added.get(j)));
+            self.added_pos.push(p);
+            self.tail.push(Entry::Added(a));
+        }
+        self.tail_alive.push(true);
+        self.size += 1;
+    }
+
+    /// Removes every id (like `Set#clear`). As in JS, an open iterator goes on to ids added afterwards.
+    pub fn clear(&mut self) {
+        self.frozen_alive = BitVec::filled(self.frozen_alive.len(), false);
+        self.tail_alive = BitVec::filled(self.tail_alive.len(), false);
+        self.size = 0;
+    }
+
+    /// The first live position at or after `from`, with its id.
+    pub fn next_from(&self, from: Cursor) -> Option<(Cursor, &str)> {
+        let frozen_len = self.frozen_alive.len();
+        if from < frozen_len {
+            if let Some(i) = self.frozen_alive.next_one(from) {
+                return Some((i, self.data.id(i as u32)));
+            }
+        }
+        let p = self.tail_alive.next_one(from.saturating_sub(frozen_len))?;
+        let text = match self.tail[p] {
+            Entry::Frozen(i) => self.data.id(i),
+            Entry::Added(a) => self.added.get_str(a),
+        };
+        Some((frozen_len + p, text))
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.frozen_alive.heap_bytes()
+            + self.tail.capacity() * 8
+            + self.tail_alive.heap_bytes()
+            + self.moved.allocation_size()
+            + self.added.heap_bytes()
+            + self.added_table.allocation_size()
+            + self.added_pos.capacity() * 4
+    }
+}

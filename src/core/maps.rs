@@ -1,0 +1,157 @@
+//! The three maps, frozen after the scan: `baseHashMap`, the initial `existingIds`, `existingChunks`.
+//!
+//! Layout (no per-row allocation): every distinct id once in an [`IdArena`], in first-seen order;
+//! a hash table of id indexes; a base is named by the index of its first id (a bit per id marks
+//! "this id starts a base", and rank over those bits gives the base's dense index, which is also
+//! its position in base order); the first row's hash per base in a [`HashStore`]; chunk lists only
+//! for bases with more than one row (a base with one row lists exactly its first id).
+
+use super::base_id::base_id;
+use super::bits::RankedBits;
+use super::id_arena::IdArena;
+use super::text_hash::{HashRef, HashStore};
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
+
+/// A base, as found by a lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BaseRef {
+    /// Index of the first id (in scan order) with this base; the base is a prefix of it.
+    pub first_id: u32,
+    /// Position of the base in insertion order.
+    pub index: u32,
+}
+
+/// The ids of one base, in scan order.
+#[derive(Debug, Clone, Copy)]
+pub enum Chunks<'a> {
+    One(u32),
+    Many(&'a [u32]),
+}
+
+impl Chunks<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Chunks::One(_) => 1,
+            Chunks::Many(ids) => ids.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn to_vec(&self) -> Vec<u32> {
+        match self {
+            Chunks::One(i) => vec![*i],
+            Chunks::Many(ids) => ids.to_vec(),
+        }
+    }
+}
+
+/// The frozen result of one scan.
+pub struct HashMapsData {
+    pub(super) ids: IdArena,
+    pub(super) id_table: HashTable<u32>,
+    pub(super) base_table: HashTable<u32>,
+    pub(super) base_first: RankedBits,
+    pub(super) hashes: HashStore,
+    pub(super) multi: RankedBits,
+    pub(super) multi_starts: Vec<u32>,
+    pub(super) multi_ids: Vec<u32>,
+    pub(super) hasher: RandomState,
+    pub(super) rows: u64,
+}
+
+impl HashMapsData {
+    /// Rows read (deleted rows excluded), duplicates included.
+    pub fn row_count(&self) -> u64 {
+        self.rows
+    }
+
+    /// Distinct ids.
+    pub fn id_count(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Distinct base ids.
+    pub fn base_count(&self) -> usize {
+        self.hashes.len()
+    }
+
+    #[inline]
+    pub fn hash_bytes(&self, key: &[u8]) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    /// The text of id `i`.
+    #[inline]
+    pub fn id(&self, i: u32) -> &str {
+        self.ids.get_str(i)
+    }
+
+    /// Index of the id equal to `id`.
+    pub fn find_id(&self, id: &[u8]) -> Option<u32> {
+        let h = self.hash_bytes(id);
+        self.id_table.find(h, |&i| self.ids.get(i) == id).copied()
+    }
+
+    /// The base equal to `key`.
+    pub fn find_base(&self, key: &[u8]) -> Option<BaseRef> {
+        let h = self.hash_bytes(key);
+        let first_id = *self.base_table.find(h, |&f| base_id(self.ids.get(f)) == key)?;
+        Some(BaseRef { first_id, index: self.base_first.rank(first_id as usize) as u32 })
+    }
+
+    /// The base id text of a base.
+    #[inline]
+    pub fn base_key(&self, base: BaseRef) -> &str {
+        let id = self.ids.get_str(base.first_id);
+        &id[..base_id(id.as_bytes()).len()]
+    }
+
+    /// The hash of the base's first row.
+    #[inline]
+    pub fn base_hash(&self, base: BaseRef) -> HashRef<'_> {
+        self.hashes.get(base.index as usize)
+    }
+
+    /// Every id with this base, in scan order (duplicates included).
+    pub fn base_chunks(&self, base: BaseRef) -> Chunks<'_> {
+        let b = base.index as usize;
+        if !self.multi.get(b) {
+            return Chunks::One(base.first_id);
+        }
+        let m = self.multi.rank(b);
+        Chunks::Many(&self.multi_ids[self.multi_starts[m] as usize..self.multi_starts[m + 1] as usize])
+    }
+
+    /// The base after `prev` in insertion order (`None` for the first), if any.
+    #[inline]
+    pub fn next_base(&self, prev: Option<BaseRef>) -> Option<BaseRef> {
+        let (from, index) = match prev {
+            None => (0, 0),
+            Some(b) => (b.first_id as usize + 1, b.index + 1),
+        };
+        let first_id = self.base_first.next_one(from)? as u32;
+        Some(BaseRef { first_id, index })
+    }
+
+    /// Bytes of memory this structure holds (not counting the struct itself).
+    pub fn heap_bytes(&self) -> usize {
+        self.ids.heap_bytes()
+            + self.id_table.allocation_size()
+            + self.base_table.allocation_size()
+            + self.base_first.heap_bytes()
+            + self.hashes.heap_bytes()
+            + self.multi.heap_bytes()
+            + self.multi_starts.capacity() * 4
+            + self.multi_ids.capacity() * 4
+    }
+
+    /// Bytes of id text held (the part of `heap_bytes` that scales with id length).
+    pub fn id_text_bytes(&self) -> usize {
+        self.ids.text_bytes()
+    }
+}

@@ -1,0 +1,25 @@
+//! The pure-Rust core: no napi types. Reading a table, the base-id rule and the compact maps.
+
+pub mod base_id;
+pub mod bits;
+pub mod builder;
+pub mod columns;
+pub mod error;
+pub mod id_arena;
+pub mod id_set;
+pub mod lance_error;
+pub mod load;
+pub mod locate;
+pub mod maps;
+pub mod text_hash;
+
+pub use base_id::{base_id, base_id_str};
+pub use builder::MapsBuilder;
+pub use error::{ErrorCode, LoadError};
+pub use id_set::IdSetState;
+pub use load::{load, Control, LoadOptions, Loaded};
+pub use maps::{BaseRef, Chunks, HashMapsData};
+pub use text_hash::HashRef;
+
+#[cfg(test)]
+mod reference_tests;

@@ -1,0 +1,165 @@
+//! Compact storage of `text_hash` values: a 64-char lowercase hex digest is kept as 32 bytes; any
+//! other value (null, upper case, other length, non-hex) is kept exactly, so every value round-trips.
+
+use super::bits::BitVec;
+use hashbrown::HashMap;
+
+/// One stored hash value, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashRef<'a> {
+    /// The column held null for the base's first row.
+    Null,
+    /// A 64-char lowercase hex digest, decoded.
+    Digest(&'a [u8; 32]),
+    /// Anything else, verbatim.
+    Verbatim(&'a str),
+}
+
+impl HashRef<'_> {
+    /// The value as the JS reference would hold it: a string, or `None` for null.
+    pub fn to_string_opt(self) -> Option<String> {
+        match self {
+            HashRef::Null => None,
+            HashRef::Digest(d) => Some(hex_lower(d)),
+            HashRef::Verbatim(s) => Some(s.to_owned()),
+        }
+    }
+
+    /// Whether this value equals the string `s` (null equals nothing).
+    pub fn eq_str(self, s: &str) -> bool {
+        match self {
+            HashRef::Null => false,
+            HashRef::Digest(d) => parse_hex_lower(s.as_bytes()).is_some_and(|p| &p == d),
+            HashRef::Verbatim(v) => v == s,
+        }
+    }
+}
+
+/// Decodes exactly 64 lowercase hex characters; `None` for anything else.
+#[inline]
+pub fn parse_hex_lower(s: &[u8]) -> Option<[u8; 32]> {
+    if s.len() != 64 {
+        return None;
+    }
+    #[inline]
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        }
+    }
+    let mut out = [0u8; 32];
+    for (o, pair) in out.iter_mut().zip(s.chunks_exact(2)) {
+        *o = nibble(pair[0])? << 4 | nibble(pair[1])?;
+    }
+    Some(out)
+}
+
+/// Lowercase hex of a 32-byte digest.
+pub fn hex_lower(d: &[u8; 32]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = Vec::with_capacity(64);
+    for &b in d {
+        s.push(HEX[(b >> 4) as usize]);
+        s.push(HEX[(b & 15) as usize]);
+    }
+    // Only ASCII hex digits were pushed.
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// Hash values in base order: 32 bytes each, plus a side table for the values that are not digests.
+#[derive(Default)]
+pub struct HashStore {
+    digests: Vec<[u8; 32]>,
+    /// Set where the value is not a digest; the value is then in `others`.
+    is_other: BitVec,
+    others: HashMap<u32, Option<Box<str>>>,
+}
+
+impl HashStore {
+    pub fn with_capacity(n: usize) -> Self {
+        HashStore { digests: Vec::with_capacity(n), is_other: BitVec::with_capacity(n), others: HashMap::new() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.digests.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.digests.is_empty()
+    }
+
+    /// Appends a value given as UTF-8 bytes, or `None` for null.
+    pub fn push(&mut self, value: Option<&str>) {
+        let i = self.digests.len() as u32;
+        match value.and_then(|v| parse_hex_lower(v.as_bytes())) {
+            Some(d) => {
+                self.digests.push(d);
+                self.is_other.push(false);
+            }
+            None => {
+                self.digests.push([0; 32]);
+                self.is_other.push(true);
+                self.others.insert(i, value.map(Box::from));
+            }
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, i: usize) -> HashRef<'_> {
+        if !self.is_other.get(i) {
+            return HashRef::Digest(&self.digests[i]);
+        }
+        match self.others.get(&(i as u32)) {
+            Some(Some(s)) => HashRef::Verbatim(s),
+            _ => HashRef::Null,
+        }
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        self.digests.shrink_to_fit();
+        self.is_other.shrink_to_fit();
+        self.others.shrink_to_fit();
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        let others: usize = self.others.values().map(|v| v.as_ref().map_or(0, |s| s.len())).sum();
+        self.digests.capacity() * 32 + self.is_other.heap_bytes() + self.others.capacity() * 24 + others
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_value_round_trips() {
+        let hex = "0123456789abcdef".repeat(4);
+        let values: Vec<Option<String>> = vec![
+            Some(hex.clone()),
+            None,
+            Some(hex.to_uppercase()),
+            Some(hex[..63].to_string()),
+            Some(format!("{hex}0")),
+            Some(format!("{}g", &hex[..63])),
+            Some(String::new()),
+            Some("ünïcode".into()),
+            Some("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into()),
+        ];
+        let mut store = HashStore::with_capacity(values.len());
+        for v in &values {
+            store.push(v.as_deref());
+        }
+        for (i, v) in values.iter().enumerate() {
+            assert_eq!(store.get(i).to_string_opt(), *v, "value {i}");
+            if let Some(s) = v {
+                assert!(store.get(i).eq_str(s));
+                assert!(!store.get(i).eq_str(&format!("{s}x")));
+            }
+        }
+        assert!(matches!(store.get(0), HashRef::Digest(_)));
+        assert_eq!(store.get(1), HashRef::Null);
+        assert!(matches!(store.get(2), HashRef::Verbatim(_)));
+    }
+}

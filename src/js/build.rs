@@ -1,0 +1,86 @@
+//! `buildHashMaps`: the one entry point.
+
+use super::base_hash_map::BaseHashMap;
+use super::errors::{from_panic, to_napi};
+use super::existing_chunks::ExistingChunks;
+use super::existing_ids::ExistingIds;
+use super::options::{parse_options, parse_path};
+use crate::core::{load, Control, IdSetState, LoadError, Loaded};
+use futures::FutureExt;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::cell::RefCell;
+use std::panic::AssertUnwindSafe;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// The three structures the service needs, plus what was read.
+#[napi(object, object_from_js = false)]
+pub struct HashMaps {
+    /// Base id → `text_hash` of the first row with that base (`null` where that hash is null).
+    pub base_hash_map: BaseHashMap,
+    /// Every id; the service calls `has` and `delete` on it.
+    pub existing_ids: ExistingIds,
+    /// Base id → every id with that base, in scan order.
+    pub existing_chunks: ExistingChunks,
+    /// Rows read (deleted rows excluded; duplicate ids counted each time).
+    pub row_count: u32,
+    /// `false` when nothing was at the path (or the database had no such table): the maps are empty.
+    pub table_found: bool,
+    /// The table version that was read; `null` when no table was found.
+    #[napi(ts_type = "number | null")]
+    pub version: Option<i64>,
+}
+
+/// Reads the `id` and `text_hash` columns of a LanceDB table and builds the change-detection maps
+/// natively: the same content and iteration order as the JS loop over
+/// `table.query().select(["id", "text_hash"]).toArray()`, in compact native memory.
+///
+/// `tablePath` is the table directory (e.g. `<db>/embeddings.lance`), absolute or relative to the
+/// working directory, or a `file://` URI; or the database directory together with `options.tableName`.
+/// The table is only read: nothing is created, locked or changed, even when the path is missing.
+///
+/// Resolves with empty maps and `tableFound: false` when there is no table at the path. Rejects
+/// with an `Error` whose `code` is one of `E_ARG`, `E_NOT_A_TABLE`, `E_SCHEMA`, `E_NULL_ID`, `E_IO`,
+/// `E_CORRUPT`, `E_UNSUPPORTED`, `E_VERSION`, `E_ABORTED`, `E_TOO_LARGE`, `E_INTERNAL`, and a
+/// message naming the path and the cause; never with partial maps.
+#[napi(
+    ts_args_type = "tablePath: string, options?: BuildHashMapsOptions",
+    ts_return_type = "Promise<HashMaps>"
+)]
+pub fn build_hash_maps<'env>(
+    env: &'env Env,
+    table_path: Unknown<'env>,
+    options: Option<Unknown<'env>>,
+) -> Result<PromiseRaw<'env, HashMaps>> {
+    let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        Ok::<_, LoadError>((parse_path(&table_path)?, parse_options(options.as_ref())?))
+    }))
+    .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
+
+    let work = async move {
+        let (path, opts) = parsed?;
+        let control = Control::default();
+        AssertUnwindSafe(load(&path, &opts, &control))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|p| Err(from_panic(p.as_ref())))
+    };
+    env.spawn_future_with_callback(work.map(Ok), |env, outcome: Result<Loaded, LoadError>| match outcome {
+        Ok(loaded) => Ok(into_js(loaded)),
+        Err(e) => Err(to_napi(env, &e)),
+    })
+}
+
+fn into_js(loaded: Loaded) -> HashMaps {
+    let row_count = loaded.data.row_count() as u32;
+    let data = Arc::new(loaded.data);
+    HashMaps {
+        existing_ids: ExistingIds { state: Rc::new(RefCell::new(IdSetState::new(data.clone()))) },
+        base_hash_map: BaseHashMap { data: data.clone() },
+        existing_chunks: ExistingChunks { data },
+        row_count,
+        table_found: loaded.table_found,
+        version: loaded.version.map(|v| v as i64),
+    }
+}

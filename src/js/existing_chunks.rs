@@ -1,0 +1,149 @@
+//! `existingChunks`: a read-only `Map<string, string[]>` from base id to every id with that base.
+
+use super::base_hash_map::{new_js_map, Item, Part};
+use super::keys::string_key;
+use crate::core::{BaseRef, HashMapsData};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::sync::Arc;
+
+/// Base id → every id with that base, in scan order (an id read twice is listed twice, as the JS
+/// loop pushes every row). Read-only and `Map`-like. Each `get` returns a new array: changing it
+/// does not change the map.
+#[napi]
+pub struct ExistingChunks {
+    pub(crate) data: Arc<HashMapsData>,
+}
+
+fn chunk_ids(data: &HashMapsData, base: BaseRef) -> Vec<String> {
+    data.base_chunks(base).to_vec().into_iter().map(|i| data.id(i).to_owned()).collect()
+}
+
+#[napi]
+impl ExistingChunks {
+    /// Number of distinct base ids.
+    #[napi(getter)]
+    pub fn size(&self) -> u32 {
+        self.data.base_count() as u32
+    }
+
+    /// The ids with base `key`, in scan order; `undefined` when absent.
+    #[napi(ts_args_type = "key: string", ts_return_type = "string[] | undefined")]
+    pub fn get(&self, key: Unknown) -> Either<Vec<String>, Undefined> {
+        let Some(key) = string_key(&key) else { return Either::B(()) };
+        match self.data.find_base(key.as_bytes()) {
+            Some(base) => Either::A(chunk_ids(&self.data, base)),
+            None => Either::B(()),
+        }
+    }
+
+    /// Whether `key` is a base id of the table.
+    #[napi(ts_args_type = "key: string")]
+    pub fn has(&self, key: Unknown) -> bool {
+        string_key(&key).is_some_and(|k| self.data.find_base(k.as_bytes()).is_some())
+    }
+
+    /// Base ids, in insertion order.
+    #[napi(ts_return_type = "MapIterator<string>")]
+    pub fn keys(&self) -> ExistingChunksIterator {
+        ExistingChunksIterator::new(&self.data, Part::Keys)
+    }
+
+    /// Id lists, in insertion order.
+    #[napi(ts_return_type = "MapIterator<string[]>")]
+    pub fn values(&self) -> ExistingChunksIterator {
+        ExistingChunksIterator::new(&self.data, Part::Values)
+    }
+
+    /// `[baseId, ids]` pairs, in insertion order.
+    #[napi(ts_return_type = "MapIterator<[string, string[]]>")]
+    pub fn entries(&self) -> ExistingChunksIterator {
+        ExistingChunksIterator::new(&self.data, Part::Entries)
+    }
+
+    /// Same as `entries()`.
+    #[napi(well_known_symbol = "iterator", ts_return_type = "MapIterator<[string, string[]]>")]
+    pub fn iterator(&self) -> ExistingChunksIterator {
+        ExistingChunksIterator::new(&self.data, Part::Entries)
+    }
+
+    /// Calls `callbackfn(ids, baseId, map)` for each entry, in insertion order.
+    #[napi(ts_args_type = "callbackfn: (value: string[], key: string, map: ExistingChunks) => void, thisArg?: any")]
+    pub fn for_each(
+        &self,
+        this: This,
+        callbackfn: Function<FnArgs<(Vec<String>, String, Object)>, Unknown>,
+        this_arg: Option<Unknown>,
+    ) -> Result<()> {
+        let mut cursor = None;
+        while let Some(base) = self.data.next_base(cursor) {
+            cursor = Some(base);
+            let args = (chunk_ids(&self.data, base), self.data.base_key(base).to_owned(), this.object);
+            callbackfn.apply(this_arg, FnArgs::from(args))?;
+        }
+        Ok(())
+    }
+
+    /// A plain JS `Map` with the same entries and order.
+    #[napi(ts_return_type = "Map<string, string[]>")]
+    pub fn to_map<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
+        let (map, set) = new_js_map(env)?;
+        let mut cursor = None;
+        while let Some(base) = self.data.next_base(cursor) {
+            cursor = Some(base);
+            set.apply(map, FnArgs::from((self.data.base_key(base).to_owned(), chunk_ids(&self.data, base))))?;
+        }
+        Ok(map)
+    }
+}
+
+/// Iterator over an [`ExistingChunks`] (keys, values or entries).
+#[napi(iterator)]
+pub struct ExistingChunksIterator {
+    data: Arc<HashMapsData>,
+    cursor: Option<BaseRef>,
+    done: bool,
+    part: Part,
+}
+
+impl ExistingChunksIterator {
+    fn new(data: &Arc<HashMapsData>, part: Part) -> Self {
+        ExistingChunksIterator { data: data.clone(), cursor: None, done: false, part }
+    }
+}
+
+impl TypeName for Item<Vec<String>> {
+    fn type_name() -> &'static str {
+        "string | string[] | [string, string[]]"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl Generator for ExistingChunksIterator {
+    type Yield = Item<Vec<String>>;
+    type Next = ();
+    type Return = ();
+
+    fn next(&mut self, _value: Option<()>) -> Option<Self::Yield> {
+        if self.done {
+            return None;
+        }
+        let Some(base) = self.data.next_base(self.cursor) else {
+            self.done = true;
+            return None;
+        };
+        self.cursor = Some(base);
+        Some(match self.part {
+            Part::Keys => Item::Key(self.data.base_key(base).to_owned()),
+            Part::Values => Item::Value(chunk_ids(&self.data, base)),
+            Part::Entries => Item::Entry(self.data.base_key(base).to_owned(), chunk_ids(&self.data, base)),
+        })
+    }
+
+    fn complete(&mut self, _value: Option<()>) -> Option<Self::Yield> {
+        self.done = true;
+        None
+    }
+}

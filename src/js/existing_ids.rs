@@ -1,0 +1,160 @@
+//! `existingIds`: a `Set<string>` of every id, with `add`, `delete` and `clear` as on a JS `Set`.
+
+use super::keys::string_key;
+use crate::core::IdSetState;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Every id of the table, in first-seen scan order. `Set`-like and mutable: `delete` returns
+/// `true`/`false` like `Set#delete`, `add` appends (a deleted then re-added id moves to the end), and
+/// iterators are live exactly as a JS `Set`'s are.
+#[napi]
+pub struct ExistingIds {
+    pub(crate) state: Rc<RefCell<IdSetState>>,
+}
+
+/// Which part an id-set iterator yields: the id, or `[id, id]` as `Set#entries` does.
+#[derive(Clone, Copy)]
+enum SetPart {
+    Values,
+    Entries,
+}
+
+#[napi]
+impl ExistingIds {
+    /// Number of ids in the set.
+    #[napi(getter)]
+    pub fn size(&self) -> u32 {
+        self.state.borrow().size() as u32
+    }
+
+    /// Whether `value` is in the set.
+    #[napi(ts_args_type = "value: string")]
+    pub fn has(&self, value: Unknown) -> bool {
+        string_key(&value).is_some_and(|v| self.state.borrow().has(&v))
+    }
+
+    /// Removes `value`; `true` if it was in the set.
+    #[napi(ts_args_type = "value: string")]
+    pub fn delete(&self, value: Unknown) -> bool {
+        string_key(&value).is_some_and(|v| self.state.borrow_mut().delete(&v))
+    }
+
+    /// Adds `value` (a string) at the end if absent; returns the set, like `Set#add`.
+    #[napi(ts_args_type = "value: string", ts_return_type = "this")]
+    pub fn add<'env>(&self, this: This<'env>, value: Unknown) -> Result<Object<'env>> {
+        let Some(v) = string_key(&value) else {
+            return Err(Error::new(Status::InvalidArg, "existingIds holds strings only; add() takes a string"));
+        };
+        self.state.borrow_mut().add(&v);
+        Ok(this.object)
+    }
+
+    /// Removes every id.
+    #[napi]
+    pub fn clear(&self) {
+        self.state.borrow_mut().clear();
+    }
+
+    /// The ids, in insertion order.
+    #[napi(ts_return_type = "SetIterator<string>")]
+    pub fn values(&self) -> ExistingIdsIterator {
+        ExistingIdsIterator::new(&self.state, SetPart::Values)
+    }
+
+    /// Same as `values()`, as on a JS `Set`.
+    #[napi(ts_return_type = "SetIterator<string>")]
+    pub fn keys(&self) -> ExistingIdsIterator {
+        ExistingIdsIterator::new(&self.state, SetPart::Values)
+    }
+
+    /// `[id, id]` pairs, as on a JS `Set`.
+    #[napi(ts_return_type = "SetIterator<[string, string]>")]
+    pub fn entries(&self) -> ExistingIdsIterator {
+        ExistingIdsIterator::new(&self.state, SetPart::Entries)
+    }
+
+    /// Same as `values()`, so `for (const id of set)` works.
+    #[napi(well_known_symbol = "iterator", ts_return_type = "SetIterator<string>")]
+    pub fn iterator(&self) -> ExistingIdsIterator {
+        ExistingIdsIterator::new(&self.state, SetPart::Values)
+    }
+
+    /// Calls `callbackfn(id, id, set)` for each id, in insertion order (live, like `Set#forEach`).
+    #[napi(ts_args_type = "callbackfn: (value: string, value2: string, set: ExistingIds) => void, thisArg?: any")]
+    pub fn for_each(
+        &self,
+        this: This,
+        callbackfn: Function<FnArgs<(String, String, Object)>, Unknown>,
+        this_arg: Option<Unknown>,
+    ) -> Result<()> {
+        let mut pos = 0;
+        loop {
+            // The borrow ends before the callback runs, so the callback may change the set.
+            let Some((p, id)) = self.state.borrow().next_from(pos).map(|(p, id)| (p, id.to_owned())) else {
+                return Ok(());
+            };
+            pos = p + 1;
+            callbackfn.apply(this_arg, FnArgs::from((id.clone(), id, this.object)))?;
+        }
+    }
+
+    /// A plain JS `Set` with the same ids and order.
+    #[napi(ts_return_type = "Set<string>")]
+    pub fn to_set<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
+        let ctor: Function<(), Object> = env.get_global()?.get_named_property("Set")?;
+        let set = ctor.new_instance(())?;
+        let add: Function<String, Unknown> = set.get_named_property("add")?;
+        let state = self.state.borrow();
+        let mut pos = 0;
+        while let Some((p, id)) = state.next_from(pos) {
+            pos = p + 1;
+            add.apply(set, id.to_owned())?;
+        }
+        Ok(set)
+    }
+}
+
+/// Live iterator over an [`ExistingIds`].
+#[napi(iterator)]
+pub struct ExistingIdsIterator {
+    state: Rc<RefCell<IdSetState>>,
+    pos: usize,
+    done: bool,
+    part: SetPart,
+}
+
+impl ExistingIdsIterator {
+    fn new(state: &Rc<RefCell<IdSetState>>, part: SetPart) -> Self {
+        ExistingIdsIterator { state: state.clone(), pos: 0, done: false, part }
+    }
+}
+
+impl Generator for ExistingIdsIterator {
+    type Yield = Either<String, (String, String)>;
+    type Next = ();
+    type Return = ();
+
+    fn next(&mut self, _value: Option<()>) -> Option<Self::Yield> {
+        if self.done {
+            return None;
+        }
+        let state = self.state.borrow();
+        let Some((p, id)) = state.next_from(self.pos) else {
+            self.done = true;
+            return None;
+        };
+        self.pos = p + 1;
+        Some(match self.part {
+            SetPart::Values => Either::A(id.to_owned()),
+            SetPart::Entries => Either::B((id.to_owned(), id.to_owned())),
+        })
+    }
+
+    fn complete(&mut self, _value: Option<()>) -> Option<Self::Yield> {
+        self.done = true;
+        None
+    }
+}

@@ -1,0 +1,9 @@
+//! The thin napi layer: argument checking, coded errors, and the JS classes over the core.
+
+pub mod base_hash_map;
+pub mod build;
+pub mod errors;
+pub mod existing_chunks;
+pub mod existing_ids;
+pub mod keys;
+pub mod options;
