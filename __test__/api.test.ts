@@ -1,0 +1,152 @@
+// The Map / Set behaviour of the returned objects, checked against real JS Maps and Sets.
+import { describe, test, expect, beforeAll, afterAll } from "bun:test";
+import { join } from "node:path";
+import { buildHashMaps, type HashMaps } from "../index";
+import { referenceMaps, type RefMaps } from "./helpers/reference";
+import { edgeCaseRows, removeDir, tempDir } from "./helpers/tables";
+import { latest } from "./writers/latest";
+
+let dir: string;
+let tablePath: string;
+let ref: RefMaps;
+
+beforeAll(async () => {
+  dir = tempDir("api");
+  const table = await latest.write(dir, edgeCaseRows());
+  tablePath = join(dir, "embeddings.lance");
+  ref = await referenceMaps(table);
+});
+afterAll(() => removeDir(dir));
+
+const load = (): Promise<HashMaps> => buildHashMaps(tablePath);
+
+describe("baseHashMap and existingChunks behave like read-only Maps", () => {
+  test("get/has on absent and non-string keys", async () => {
+    const { baseHashMap, existingChunks } = await load();
+    for (const k of [undefined, null, 1, {}, Symbol("s"), "zzz"] as any[]) {
+      expect(baseHashMap.get(k)).toBeUndefined();
+      expect(baseHashMap.has(k)).toBe(false);
+      expect(existingChunks.get(k)).toBeUndefined();
+      expect(existingChunks.has(k)).toBe(false);
+    }
+  });
+
+  test("forEach passes (value, key, map) with thisArg, in order", async () => {
+    const { baseHashMap, existingChunks } = await load();
+    const seen: unknown[] = [];
+    const ctx = { tag: 1 };
+    baseHashMap.forEach(function (this: any, v, k, m) {
+      seen.push([k, v, m === baseHashMap, this === ctx]);
+    }, ctx);
+    expect(seen).toEqual([...ref.baseHashMap].map(([k, v]) => [k, v, true, true]));
+    const chunks: unknown[] = [];
+    existingChunks.forEach((v, k, m) => chunks.push([k, v, m === existingChunks]));
+    expect(chunks).toEqual([...ref.existingChunks].map(([k, v]) => [k, v, true]));
+  });
+
+  test("a throwing forEach callback throws to the caller", async () => {
+    const { baseHashMap } = await load();
+    expect(() =>
+      baseHashMap.forEach(() => {
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+  });
+
+  test("iterators are independent, iterable, and end for good", async () => {
+    const { baseHashMap } = await load();
+    const a = baseHashMap.keys();
+    const b = baseHashMap.keys();
+    expect(a.next().value).toBe([...ref.baseHashMap.keys()][0]);
+    expect([...b]).toEqual([...ref.baseHashMap.keys()]);
+    expect(a[Symbol.iterator]()).toBe(a);
+    const rest = [...a];
+    expect(rest).toEqual([...ref.baseHashMap.keys()].slice(1));
+    expect(a.next()).toEqual({ value: undefined, done: true });
+    const e = baseHashMap.entries();
+    e.return?.();
+    expect(e.next().done).toBe(true);
+  });
+
+  test("toMap() and toSet() give plain JS collections in the same order", async () => {
+    const { baseHashMap, existingIds, existingChunks } = await load();
+    const m = baseHashMap.toMap();
+    expect(m).toBeInstanceOf(Map);
+    expect([...m]).toEqual([...ref.baseHashMap]);
+    expect([...existingChunks.toMap()]).toEqual([...ref.existingChunks]);
+    const s = existingIds.toSet();
+    expect(s).toBeInstanceOf(Set);
+    expect([...s]).toEqual([...ref.existingIds]);
+  });
+
+  test("get on existingChunks returns a fresh array each time", async () => {
+    const { existingChunks } = await load();
+    const first = existingChunks.get("doc1")!;
+    first.push("changed");
+    expect(existingChunks.get("doc1")).toEqual(["doc1#0", "doc1#1", "doc1#2"]);
+  });
+});
+
+describe("existingIds behaves like a JS Set", () => {
+  test("a random walk of add / delete / has / clear agrees with a Set", async () => {
+    const { existingIds } = await load();
+    const model = new Set(ref.existingIds);
+    const pool = [...ref.existingIds, "new-1", "new-2", "doc1", "doc1#9", "ü#1"];
+    let seed = 12345;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+    for (let step = 0; step < 3000; step++) {
+      const v = pool[rnd(pool.length)];
+      const op = rnd(20);
+      if (op < 8) expect(existingIds.delete(v)).toBe(model.delete(v));
+      else if (op < 16) expect(existingIds.add(v)).toBe(existingIds), model.add(v);
+      else if (op < 19) expect(existingIds.has(v)).toBe(model.has(v));
+      else if (step % 500 === 0) existingIds.clear(), model.clear();
+      expect(existingIds.size).toBe(model.size);
+    }
+    expect([...existingIds]).toEqual([...model]);
+    expect([...existingIds.keys()]).toEqual([...model.keys()]);
+    expect([...existingIds.entries()]).toEqual([...model.entries()]);
+  });
+
+  test("iteration is live, exactly like a Set's", async () => {
+    const { existingIds } = await load();
+    const model = new Set(ref.existingIds);
+    const ours: string[] = [];
+    const theirs: string[] = [];
+    const ids = [...model];
+    for (const [set, out] of [
+      [existingIds, ours],
+      [model, theirs],
+    ] as const) {
+      let i = 0;
+      for (const id of set) {
+        out.push(id);
+        if (i === 1) set.delete(ids[3]); // not reached yet: skipped
+        if (i === 2) set.delete(ids[0]), set.add(ids[0]); // moved to the end: visited again
+        if (i === 4) set.add("added-during-iteration");
+        i++;
+      }
+    }
+    expect(ours).toEqual(theirs);
+    const f1: unknown[] = [];
+    const f2: unknown[] = [];
+    existingIds.forEach((v, v2, s) => f1.push([v, v2, s === existingIds]));
+    model.forEach((v, v2) => f2.push([v, v2, true]));
+    expect(f1).toEqual(f2);
+  });
+
+  test("add() takes strings only", async () => {
+    const { existingIds } = await load();
+    expect(() => existingIds.add(42 as any)).toThrow();
+    expect(existingIds.has(42 as any)).toBe(false);
+    expect(existingIds.delete(42 as any)).toBe(false);
+  });
+
+  test("each call returns independent structures", async () => {
+    const a = await load();
+    const b = await load();
+    a.existingIds.delete("doc1#0");
+    expect(a.existingIds.has("doc1#0")).toBe(false);
+    expect(b.existingIds.has("doc1#0")).toBe(true);
+  });
+});

@@ -1,0 +1,195 @@
+// Bad input: every failure rejects with an Error carrying a stable code; nothing is written.
+import { describe, test, expect, afterEach } from "bun:test";
+import { mkdirSync, readdirSync, rmSync, truncateSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildHashMaps } from "../index";
+import { removeDir, serviceRows, tempDir, treeDigest } from "./helpers/tables";
+import { latest } from "./writers/latest";
+import { v013 } from "./writers/lancedb-0.13/writer";
+
+const dirs: string[] = [];
+afterEach(() => {
+  while (dirs.length) removeDir(dirs.pop()!);
+});
+function dir(tag: string) {
+  const d = tempDir(tag);
+  dirs.push(d);
+  return d;
+}
+
+/** The rejection of `p` (failing the test if it resolves). */
+async function rejection(p: Promise<unknown>): Promise<Error & { code: string }> {
+  const r = await p.then(
+    () => undefined,
+    (e) => e,
+  );
+  if (!r) throw new Error("expected a rejection, but the promise resolved");
+  expect(r).toBeInstanceOf(Error);
+  return r;
+}
+
+async function expectCode(p: Promise<unknown>, code: string, mentions?: string) {
+  const e = await rejection(p);
+  expect({ code: e.code, message: e.message }).toMatchObject({ code });
+  if (mentions) expect(e.message).toContain(mentions);
+  return e;
+}
+
+describe("arguments", () => {
+  test("a table path that is not a non-empty string rejects with E_ARG", async () => {
+    const call = buildHashMaps as (...a: unknown[]) => Promise<unknown>;
+    for (const args of [[], [undefined], [null], [42], [{}], [""], [["a"]], ["a\0b"]]) {
+      await expectCode(call(...args), "E_ARG");
+    }
+  });
+
+  test("bad options reject with E_ARG", async () => {
+    const d = dir("args");
+    const call = buildHashMaps as (...a: unknown[]) => Promise<unknown>;
+    for (const opts of [
+      5,
+      "x",
+      { tableName: 5 },
+      { tableName: "../escape" },
+      { tableName: "" },
+      { idColumn: 1 },
+      { idColumn: "" },
+      { hashColumn: false },
+      { version: 1.5 },
+      { version: -1 },
+      { version: "3" },
+      { batchSize: 0 },
+    ]) {
+      await expectCode(call(d, opts), "E_ARG");
+    }
+  });
+
+  test("remote URIs are not supported by this build", async () => {
+    await expectCode(buildHashMaps("s3://bucket/db/embeddings.lance"), "E_UNSUPPORTED", "s3://");
+  });
+});
+
+describe("paths that are not tables", () => {
+  test("a regular file", async () => {
+    const d = dir("file");
+    const f = join(d, "embeddings.lance");
+    writeFileSync(f, "not a table");
+    await expectCode(buildHashMaps(f), "E_NOT_A_TABLE", f);
+    await expectCode(buildHashMaps(d + "/embeddings.lance/", {}), "E_NOT_A_TABLE");
+  });
+
+  test("an empty directory and a directory of other data", async () => {
+    const d = dir("empty");
+    await expectCode(buildHashMaps(d), "E_NOT_A_TABLE", d);
+    writeFileSync(join(d, "data.json"), "{}");
+    mkdirSync(join(d, "sub"));
+    await expectCode(buildHashMaps(d), "E_NOT_A_TABLE", d);
+    expect(readdirSync(d).sort()).toEqual(["data.json", "sub"]);
+  });
+
+  test("a database directory without tableName says how to fix it", async () => {
+    const d = dir("db");
+    await latest.write(d, serviceRows(5));
+    const e = await expectCode(buildHashMaps(d), "E_NOT_A_TABLE");
+    expect(e.message).toContain("tableName");
+    expect(e.message).toContain("embeddings");
+  });
+});
+
+describe("schema", () => {
+  test("a missing text_hash or id column", async () => {
+    const d = dir("schema");
+    const db = await latest.lancedb.connect(d);
+    await db.createTable("nohash", [{ id: "a", vector: [1, 2] }]);
+    await db.createTable("noid", [{ text_hash: "a", vector: [1, 2] }]);
+    await expectCode(buildHashMaps(join(d, "nohash.lance")), "E_SCHEMA", "text_hash");
+    await expectCode(buildHashMaps(d, { tableName: "noid" }), "E_SCHEMA", '"id"');
+    await expectCode(buildHashMaps(join(d, "nohash.lance"), { hashColumn: "nope" }), "E_SCHEMA", "nope");
+  });
+
+  test("id or text_hash of a non-string type", async () => {
+    const d = dir("types");
+    const db = await latest.lancedb.connect(d);
+    await db.createTable("intid", [{ id: 1, text_hash: "h", vector: [1, 2] }]);
+    await db.createTable("inthash", [{ id: "a", text_hash: 7, vector: [1, 2] }]);
+    await expectCode(buildHashMaps(join(d, "intid.lance")), "E_SCHEMA", "id");
+    await expectCode(buildHashMaps(join(d, "inthash.lance")), "E_SCHEMA", "text_hash");
+  });
+
+  test("a null id rejects with E_NULL_ID, for both SDK lines", async () => {
+    for (const w of [v013, latest]) {
+      const d = dir("nullid");
+      await w.write(d, [
+        { id: "a", text_hash: "h" },
+        { id: null, text_hash: "h2" },
+      ]);
+      await expectCode(buildHashMaps(join(d, "embeddings.lance")), "E_NULL_ID", "row 1");
+    }
+  });
+});
+
+describe("versions", () => {
+  test("options.version reads an older version; a missing one rejects with E_VERSION", async () => {
+    const d = dir("version");
+    const table = await latest.write(d, serviceRows(50));
+    const v1 = await table.version();
+    await table.delete("true");
+    const p = join(d, "embeddings.lance");
+    expect((await buildHashMaps(p)).rowCount).toBe(0);
+    const old = await buildHashMaps(p, { version: v1 });
+    expect(old.rowCount).toBe(52);
+    expect(old.version).toBe(v1);
+    await expectCode(buildHashMaps(p, { version: 999 }), "E_VERSION", p);
+  });
+});
+
+describe("corruption", () => {
+  async function damagedTable(tag: string) {
+    const d = dir(tag);
+    const table = await latest.write(d, serviceRows(2000), { fragmentRows: 500 });
+    await table.delete("id LIKE '%7'");
+    const p = join(d, "embeddings.lance");
+    const dataFiles = readdirSync(join(p, "data")).map((f) => join(p, "data", f));
+    return { p, dataFiles };
+  }
+
+  test("a truncated data file", async () => {
+    const { p, dataFiles } = await damagedTable("trunc");
+    truncateSync(dataFiles[1], Math.floor(statSync(dataFiles[1]).size / 2));
+    await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+  });
+
+  test("a deleted data file", async () => {
+    const { p, dataFiles } = await damagedTable("deleted");
+    rmSync(dataFiles[2]);
+    await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+  });
+
+  test("a garbage manifest", async () => {
+    const { p } = await damagedTable("manifest");
+    const versions = join(p, "_versions");
+    for (const f of readdirSync(versions)) writeFileSync(join(versions, f), "garbage".repeat(100));
+    await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+  });
+
+  test("a damaged deletion file", async () => {
+    const { p } = await damagedTable("deletion");
+    const del = join(p, "_deletions");
+    for (const f of readdirSync(del)) writeFileSync(join(del, f), "garbage");
+    await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+  });
+});
+
+test("the table is only read: every file is unchanged after good and bad calls", async () => {
+  const d = dir("readonly");
+  await latest.write(d, serviceRows(300), { fragmentRows: 100 });
+  const p = join(d, "embeddings.lance");
+  const before = treeDigest(d);
+  await buildHashMaps(p);
+  await buildHashMaps(d, { tableName: "embeddings" });
+  await buildHashMaps(p, { version: 1 });
+  await rejection(buildHashMaps(p, { hashColumn: "nope" }));
+  await rejection(buildHashMaps(p, { version: 99 }));
+  await buildHashMaps(d, { tableName: "other" });
+  expect(treeDigest(d)).toBe(before);
+});

@@ -1,0 +1,63 @@
+// The addon under Node (node:test): the core cases, on a table written by @lancedb/lancedb 0.13.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { mkdtempSync, rmSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const require = createRequire(import.meta.url);
+const { buildHashMaps } = require("../../index.js");
+const lancedb = require("../writers/lancedb-0.13/node_modules/@lancedb/lancedb");
+
+const dir = mkdtempSync(join(tmpdir(), "lhm-node-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function getBaseId(id) {
+  const i = id.lastIndexOf("#");
+  return i >= 0 && /^[0-9]+$/.test(id.slice(i + 1)) ? id.slice(0, i) : id;
+}
+
+const ids = ["a#0", "a#1", "a", "b#x", "c#01", "c", "dup", "dup", "ü#2", "z#+1"];
+const rows = ids.map((id, i) => ({ id, text_hash: `h${i}`, vector: [i, 1] }));
+
+test("equals the toArray path, and Map/Set methods work", async () => {
+  const db = await lancedb.connect(dir);
+  const table = await db.createTable("embeddings", rows);
+  await table.delete("id = 'b#x'");
+  const ref = await table.query().select(["id", "text_hash"]).toArray();
+  const baseHashMap = new Map();
+  const existingIds = new Set();
+  const existingChunks = new Map();
+  for (const r of ref) {
+    const b = getBaseId(r.id);
+    existingIds.add(r.id);
+    if (!baseHashMap.has(b)) baseHashMap.set(b, r.text_hash);
+    if (!existingChunks.has(b)) existingChunks.set(b, []);
+    existingChunks.get(b).push(r.id);
+  }
+  const ours = await buildHashMaps(join(dir, "embeddings.lance"));
+  assert.equal(ours.tableFound, true);
+  assert.equal(ours.rowCount, ref.length);
+  assert.deepEqual([...ours.baseHashMap], [...baseHashMap]);
+  assert.deepEqual([...ours.existingChunks], [...existingChunks]);
+  assert.deepEqual([...ours.existingIds], [...existingIds]);
+  assert.equal(ours.baseHashMap.get("nope"), undefined);
+  assert.equal(ours.existingIds.delete("a#0"), true);
+  assert.equal(ours.existingIds.delete("a#0"), false);
+  assert.equal(ours.existingIds.has("a#0"), false);
+  assert.deepEqual([...ours.baseHashMap.toMap()], [...baseHashMap]);
+});
+
+test("a missing table resolves empty; bad input rejects with a code", async () => {
+  const missing = await buildHashMaps(join(dir, "none", "x.lance"));
+  assert.equal(missing.tableFound, false);
+  assert.equal(missing.baseHashMap.size, 0);
+  assert.deepEqual(readdirSync(dir).includes("none"), false);
+  await assert.rejects(buildHashMaps(42), (e) => e instanceof Error && e.code === "E_ARG");
+  await assert.rejects(buildHashMaps(dir), (e) => e.code === "E_NOT_A_TABLE" && e.message.includes("tableName"));
+  await assert.rejects(
+    buildHashMaps(join(dir, "embeddings.lance"), { hashColumn: "nope" }),
+    (e) => e.code === "E_SCHEMA" && e.message.includes("nope"),
+  );
+});

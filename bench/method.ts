@@ -1,0 +1,71 @@
+// Runs ONE load path in this process and prints a JSON line: time of the load step, peak process
+// memory (VmHWM), memory still held after it, and a digest of the resulting maps.
+// Usage: bun bench/method.ts <toArray|stream|native> <tablePath> <0.13|latest>
+import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { basename, dirname } from "node:path";
+import { sdk, type Line } from "./sdk";
+import { buildHashMaps } from "../index";
+import { buildFromRows, streamingMaps } from "../__test__/helpers/reference";
+
+const [method, tablePath, line] = process.argv.slice(2) as [string, string, Line];
+
+function statusKb(field: string): number {
+  const m = readFileSync("/proc/self/status", "utf8").match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
+  return m ? Number(m[1]) : NaN;
+}
+
+interface AnyMaps {
+  baseHashMap: Iterable<[string, string | null]> & { size: number };
+  existingIds: Iterable<string> & { size: number };
+  existingChunks: Iterable<[string, string[]]> & { size: number };
+}
+
+function digest(m: AnyMaps): string {
+  const h = createHash("sha256");
+  for (const [k, v] of m.baseHashMap) h.update(`${k}\0${v}\n`);
+  for (const id of m.existingIds) h.update(`${id}\n`);
+  for (const [k, ids] of m.existingChunks) h.update(`${k}\0${ids.join("\0")}\n`);
+  return h.digest("hex").slice(0, 16);
+}
+
+async function openTable() {
+  const { lancedb } = sdk(line);
+  const db = await lancedb.connect(dirname(tablePath));
+  return db.openTable(basename(tablePath).replace(/\.lance$/, ""));
+}
+
+Bun.gc(true);
+const rssBefore = statusKb("VmRSS");
+let maps: AnyMaps;
+let t0: number;
+if (method === "native") {
+  t0 = performance.now();
+  maps = await buildHashMaps(tablePath);
+} else {
+  const table = await openTable(); // opening is not part of the load step for the SDK paths
+  t0 = performance.now();
+  if (method === "toArray") {
+    const rows = await table.query().select(["id", "text_hash"]).toArray();
+    maps = buildFromRows(rows); // the service's loop over the rows, as it did it
+  } else if (method === "stream") {
+    maps = await streamingMaps(table);
+  } else {
+    throw new Error(`unknown method ${method}`);
+  }
+}
+const ms = performance.now() - t0;
+const peakKb = statusKb("VmHWM");
+Bun.gc(true);
+const heldKb = statusKb("VmRSS") - rssBefore;
+console.log(
+  JSON.stringify({
+    method,
+    ms,
+    peakMB: peakKb / 1024,
+    heldMB: heldKb / 1024,
+    ids: maps.existingIds.size,
+    bases: maps.baseHashMap.size,
+    digest: digest(maps),
+  }),
+);
