@@ -3,6 +3,13 @@
 # the ~40-minute lancedb build instead of starting over.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lance-hashmaps/target}"
+# `napi build` always passes `--target <triple>`, and cargo keeps explicit-target artifacts apart from
+# host ones. Setting the same target for every cargo command (test, clippy, build) keeps ONE set of
+# dependency artifacts; without it, `cargo test` would compile lancedb a second time.
+if [ -z "${CARGO_BUILD_TARGET:-}" ]; then
+  CARGO_BUILD_TARGET="$(rustc -vV 2>/dev/null | sed -n 's/^host: //p')"
+  export CARGO_BUILD_TARGET
+fi
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # lance's tokio warning about 2-core machines is noise in test and demo output.
 export RUST_LOG="${RUST_LOG:-error}"
