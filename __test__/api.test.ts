@@ -138,6 +138,9 @@ describe("existingIds behaves like a JS Set", () => {
   test("add() takes strings only", async () => {
     const { existingIds } = await load();
     expect(() => existingIds.add(42 as any)).toThrow();
+    expect(() => existingIds.add("lone\uD800")).toThrow("surrogate");
+    expect(existingIds.has("rep\uD800")).toBe(false);
+    expect(existingIds.has("rep\uFFFD")).toBe(true);
     expect(existingIds.has(42 as any)).toBe(false);
     expect(existingIds.delete(42 as any)).toBe(false);
   });

@@ -31,4 +31,4 @@ step "bun test"
 bun test --timeout 120000 __test__/
 
 step "node test runner (the addon under Node)"
-node --test __test__/node/
+node --test __test__/node/smoke.node.mjs

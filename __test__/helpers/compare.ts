@@ -8,6 +8,7 @@ export function probeKeys(ref: RefMaps): string[] {
   let n = 0;
   for (const id of ref.existingIds) {
     out.push(id + "#0", id + "x", id.slice(0, -1), id.toUpperCase());
+    if (id.includes("\uFFFD")) out.push(id.replaceAll("\uFFFD", "\uD800"), id.replaceAll("\uFFFD", "\uDFFF"));
     if (++n > 200) break;
   }
   return out;

@@ -48,6 +48,8 @@ export function edgeCaseRows(): Row[] {
   add("ünïcödé/文書/😀#3");
   add("ünïcödé/文書/😀#4");
   add("tab\there#2");
+  add("rep\uFFFD#1"); // a real U+FFFD: a lookup with a lone surrogate must not match it
+  add("rep\uFFFD");
   add("quote'\"#9");
   return rows;
 }

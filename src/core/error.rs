@@ -24,6 +24,8 @@ pub enum ErrorCode {
     Version,
     /// The caller aborted the call.
     Aborted,
+    /// A callback passed in the options (`onProgress`) threw; the error it threw is the `cause`.
+    Callback,
     /// The table is larger than this build's compact structures can address.
     TooLarge,
     /// A bug: a panic or an invariant that failed. Nothing partial is returned.
@@ -42,6 +44,7 @@ impl ErrorCode {
             ErrorCode::Unsupported => "E_UNSUPPORTED",
             ErrorCode::Version => "E_VERSION",
             ErrorCode::Aborted => "E_ABORTED",
+            ErrorCode::Callback => "E_CALLBACK",
             ErrorCode::TooLarge => "E_TOO_LARGE",
             ErrorCode::Internal => "E_INTERNAL",
         }

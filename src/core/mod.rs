@@ -5,12 +5,15 @@ pub mod bits;
 pub mod builder;
 pub mod columns;
 pub mod error;
+pub mod hashing;
 pub mod id_arena;
 pub mod id_set;
 pub mod lance_error;
 pub mod load;
 pub mod locate;
 pub mod maps;
+pub mod plan;
+pub mod scan;
 pub mod text_hash;
 
 pub use base_id::{base_id, base_id_str};

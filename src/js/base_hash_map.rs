@@ -17,9 +17,18 @@ pub(crate) enum Part {
 /// Base id → `text_hash` of the first row (in scan order) with that base; `null` where that row's
 /// hash is null. Read-only and `Map`-like: `get` returns `undefined` for an absent key, and
 /// iteration follows first insertion in scan order, as the JS `Map` the service built.
-#[napi]
+#[napi(custom_finalize)]
 pub struct BaseHashMap {
     pub(crate) data: Arc<HashMapsData>,
+    /// Native bytes reported to the JS engine for this object (given back when it is collected).
+    pub(crate) external_bytes: i64,
+}
+
+impl ObjectFinalize for BaseHashMap {
+    fn finalize(self, env: Env) -> Result<()> {
+        env.adjust_external_memory(-self.external_bytes)?;
+        Ok(())
+    }
 }
 
 #[napi]
@@ -84,7 +93,7 @@ impl BaseHashMap {
         while let Some(base) = self.data.next_base(cursor) {
             cursor = Some(base);
             let args = (self.data.base_hash(base).to_string_opt(), self.data.base_key(base).to_owned(), this.object);
-            callbackfn.apply(this_arg, FnArgs::from(args))?;
+            call_with_this(&callbackfn, this_arg, args)?;
         }
         Ok(())
     }
@@ -103,12 +112,25 @@ impl BaseHashMap {
     }
 }
 
+/// Calls `f` with `this` = `this_arg` (`undefined` when not given, as `Map#forEach` does).
+pub(crate) fn call_with_this<'env, A: JsValuesTupleIntoVec>(
+    f: &Function<'env, A, Unknown<'env>>,
+    this_arg: Option<Unknown<'env>>,
+    args: impl Into<A>,
+) -> Result<()> {
+    match this_arg {
+        Some(t) => f.apply(t, args.into())?,
+        None => f.apply((), args.into())?,
+    };
+    Ok(())
+}
+
 /// A new JS `Map` and its `set` method.
 pub(crate) fn new_js_map<'env, K: ToNapiValue, V: ToNapiValue>(
     env: &'env Env,
 ) -> Result<(Object<'env>, Function<'env, FnArgs<(K, V)>, Unknown<'env>>)> {
-    let ctor: Function<(), Object> = env.get_global()?.get_named_property("Map")?;
-    let map = ctor.new_instance(())?;
+    let ctor: Function<(), Unknown> = env.get_global()?.get_named_property("Map")?;
+    let map = ctor.new_instance(())?.coerce_to_object()?;
     let set = map.get_named_property("set")?;
     Ok((map, set))
 }
@@ -128,34 +150,10 @@ impl BaseHashMapIterator {
     }
 }
 
-/// One item of a map iterator: a key, a value or a `[key, value]` pair.
-pub enum Item<V> {
-    Key(String),
-    Value(V),
-    Entry(String, V),
-}
-
-impl<V: ToNapiValue> ToNapiValue for Item<V> {
-    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
-        match val {
-            Item::Key(k) => String::to_napi_value(env, k),
-            Item::Value(v) => V::to_napi_value(env, v),
-            Item::Entry(k, v) => <(String, V)>::to_napi_value(env, (k, v)),
-        }
-    }
-}
-
-impl TypeName for Item<Option<String>> {
-    fn type_name() -> &'static str {
-        "string | null | [string, string | null]"
-    }
-    fn value_type() -> ValueType {
-        ValueType::Unknown
-    }
-}
-
+#[napi]
 impl Generator for BaseHashMapIterator {
-    type Yield = Item<Option<String>>;
+    /// A key, a value or a `[key, value]` pair, by the method that made the iterator.
+    type Yield = Either3<String, Option<String>, (String, Option<String>)>;
     type Next = ();
     type Return = ();
 
@@ -171,9 +169,9 @@ impl Generator for BaseHashMapIterator {
         let key = || self.data.base_key(base).to_owned();
         let value = || self.data.base_hash(base).to_string_opt();
         Some(match self.part {
-            Part::Keys => Item::Key(key()),
-            Part::Values => Item::Value(value()),
-            Part::Entries => Item::Entry(key(), value()),
+            Part::Keys => Either3::A(key()),
+            Part::Values => Either3::B(value()),
+            Part::Entries => Either3::C((key(), value())),
         })
     }
 

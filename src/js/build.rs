@@ -1,11 +1,12 @@
 //! `buildHashMaps`: the one entry point.
 
 use super::base_hash_map::BaseHashMap;
+use super::control::{from_options, JsSide};
 use super::errors::{from_panic, to_napi};
 use super::existing_chunks::ExistingChunks;
 use super::existing_ids::ExistingIds;
 use super::options::{parse_options, parse_path};
-use crate::core::{load, Control, IdSetState, LoadError, Loaded};
+use crate::core::{load, ErrorCode, IdSetState, LoadError, Loaded};
 use futures::FutureExt;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -29,7 +30,7 @@ pub struct HashMaps {
     pub table_found: bool,
     /// The table version that was read; `null` when no table was found.
     #[napi(ts_type = "number | null")]
-    pub version: Option<i64>,
+    pub version: Either<i64, Null>,
 }
 
 /// Reads the `id` and `text_hash` columns of a LanceDB table and builds the change-detection maps
@@ -54,33 +55,63 @@ pub fn build_hash_maps<'env>(
     options: Option<Unknown<'env>>,
 ) -> Result<PromiseRaw<'env, HashMaps>> {
     let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        Ok::<_, LoadError>((parse_path(&table_path)?, parse_options(options.as_ref())?))
+        let path = parse_path(&table_path)?;
+        let opts = parse_options(options.as_ref())?;
+        let (control, side) = from_options(env, options.as_ref())?;
+        Ok::<_, LoadError>((path, opts, control, side))
     }))
     .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
+    let (inputs, side) = match parsed {
+        Ok((path, opts, control, side)) => (Ok((path, opts, control)), side),
+        Err(e) => (Err(e), JsSide::default()),
+    };
 
     let work = async move {
-        let (path, opts) = parsed?;
-        let control = Control::default();
+        let (path, opts, control) = inputs?;
         AssertUnwindSafe(load(&path, &opts, &control))
             .catch_unwind()
             .await
             .unwrap_or_else(|p| Err(from_panic(p.as_ref())))
     };
-    env.spawn_future_with_callback(work.map(Ok), |env, outcome: Result<Loaded, LoadError>| match outcome {
-        Ok(loaded) => Ok(into_js(loaded)),
-        Err(e) => Err(to_napi(env, &e)),
+    env.spawn_future_with_callback(work.map(Ok), move |env, outcome: Result<Loaded, LoadError>| {
+        side.finish(env);
+        if let Some(thrown) = side.callback_error.borrow_mut().take() {
+            return Err(callback_error(env, thrown));
+        }
+        match outcome {
+            Ok(loaded) => into_js(env, loaded),
+            Err(e) => Err(to_napi(env, &e)),
+        }
     })
 }
 
-fn into_js(loaded: Loaded) -> HashMaps {
+/// `E_CALLBACK`, with what the callback threw as `cause`.
+fn callback_error(env: &Env, thrown: napi::Error) -> napi::Error {
+    let message = format!("options.onProgress threw, so the call was stopped: {}", thrown.reason);
+    let err = LoadError::new(ErrorCode::Callback, message);
+    let with_cause = (|| -> Result<napi::Error> {
+        let cause = JsError::from(thrown).into_unknown(*env);
+        let mut obj = JsError::from(napi::Error::new(err.code, err.message.clone())).into_unknown(*env).coerce_to_object()?;
+        obj.set_named_property("cause", cause)?;
+        Ok(napi::Error::from(obj.to_unknown()))
+    })();
+    with_cause.unwrap_or_else(|_| to_napi(env, &err))
+}
+
+/// The JS result. The native memory is reported to the engine (a third per object, given back as
+/// each is collected) so that its GC sees what the maps really hold.
+fn into_js(env: &Env, loaded: Loaded) -> Result<HashMaps> {
     let row_count = loaded.data.row_count() as u32;
     let data = Arc::new(loaded.data);
-    HashMaps {
-        existing_ids: ExistingIds { state: Rc::new(RefCell::new(IdSetState::new(data.clone()))) },
-        base_hash_map: BaseHashMap { data: data.clone() },
-        existing_chunks: ExistingChunks { data },
+    let state = IdSetState::new(data.clone());
+    let share = ((data.heap_bytes() + state.heap_bytes()) / 3) as i64;
+    env.adjust_external_memory(3 * share)?;
+    Ok(HashMaps {
+        existing_ids: ExistingIds { state: Rc::new(RefCell::new(state)), external_bytes: share },
+        base_hash_map: BaseHashMap { data: data.clone(), external_bytes: share },
+        existing_chunks: ExistingChunks { data, external_bytes: share },
         row_count,
         table_found: loaded.table_found,
-        version: loaded.version.map(|v| v as i64),
-    }
+        version: loaded.version.map_or(Either::B(Null), |v| Either::A(v as i64)),
+    })
 }

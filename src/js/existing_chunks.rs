@@ -1,6 +1,6 @@
 //! `existingChunks`: a read-only `Map<string, string[]>` from base id to every id with that base.
 
-use super::base_hash_map::{new_js_map, Item, Part};
+use super::base_hash_map::{call_with_this, new_js_map, Part};
 use super::keys::string_key;
 use crate::core::{BaseRef, HashMapsData};
 use napi::bindgen_prelude::*;
@@ -10,9 +10,18 @@ use std::sync::Arc;
 /// Base id → every id with that base, in scan order (an id read twice is listed twice, as the JS
 /// loop pushes every row). Read-only and `Map`-like. Each `get` returns a new array: changing it
 /// does not change the map.
-#[napi]
+#[napi(custom_finalize)]
 pub struct ExistingChunks {
     pub(crate) data: Arc<HashMapsData>,
+    /// Native bytes reported to the JS engine for this object (given back when it is collected).
+    pub(crate) external_bytes: i64,
+}
+
+impl ObjectFinalize for ExistingChunks {
+    fn finalize(self, env: Env) -> Result<()> {
+        env.adjust_external_memory(-self.external_bytes)?;
+        Ok(())
+    }
 }
 
 fn chunk_ids(data: &HashMapsData, base: BaseRef) -> Vec<String> {
@@ -79,7 +88,7 @@ impl ExistingChunks {
         while let Some(base) = self.data.next_base(cursor) {
             cursor = Some(base);
             let args = (chunk_ids(&self.data, base), self.data.base_key(base).to_owned(), this.object);
-            callbackfn.apply(this_arg, FnArgs::from(args))?;
+            call_with_this(&callbackfn, this_arg, args)?;
         }
         Ok(())
     }
@@ -112,17 +121,10 @@ impl ExistingChunksIterator {
     }
 }
 
-impl TypeName for Item<Vec<String>> {
-    fn type_name() -> &'static str {
-        "string | string[] | [string, string[]]"
-    }
-    fn value_type() -> ValueType {
-        ValueType::Unknown
-    }
-}
-
+#[napi]
 impl Generator for ExistingChunksIterator {
-    type Yield = Item<Vec<String>>;
+    /// A key, an id list or a `[key, ids]` pair, by the method that made the iterator.
+    type Yield = Either3<String, Vec<String>, (String, Vec<String>)>;
     type Next = ();
     type Return = ();
 
@@ -136,9 +138,9 @@ impl Generator for ExistingChunksIterator {
         };
         self.cursor = Some(base);
         Some(match self.part {
-            Part::Keys => Item::Key(self.data.base_key(base).to_owned()),
-            Part::Values => Item::Value(chunk_ids(&self.data, base)),
-            Part::Entries => Item::Entry(self.data.base_key(base).to_owned(), chunk_ids(&self.data, base)),
+            Part::Keys => Either3::A(self.data.base_key(base).to_owned()),
+            Part::Values => Either3::B(chunk_ids(&self.data, base)),
+            Part::Entries => Either3::C((self.data.base_key(base).to_owned(), chunk_ids(&self.data, base))),
         })
     }
 

@@ -1,5 +1,6 @@
 //! `existingIds`: a `Set<string>` of every id, with `add`, `delete` and `clear` as on a JS `Set`.
 
+use super::base_hash_map::call_with_this;
 use super::keys::string_key;
 use crate::core::IdSetState;
 use napi::bindgen_prelude::*;
@@ -10,9 +11,18 @@ use std::rc::Rc;
 /// Every id of the table, in first-seen scan order. `Set`-like and mutable: `delete` returns
 /// `true`/`false` like `Set#delete`, `add` appends (a deleted then re-added id moves to the end), and
 /// iterators are live exactly as a JS `Set`'s are.
-#[napi]
+#[napi(custom_finalize)]
 pub struct ExistingIds {
     pub(crate) state: Rc<RefCell<IdSetState>>,
+    /// Native bytes reported to the JS engine for this object (given back when it is collected).
+    pub(crate) external_bytes: i64,
+}
+
+impl ObjectFinalize for ExistingIds {
+    fn finalize(self, env: Env) -> Result<()> {
+        env.adjust_external_memory(-self.external_bytes)?;
+        Ok(())
+    }
 }
 
 /// Which part an id-set iterator yields: the id, or `[id, id]` as `Set#entries` does.
@@ -46,7 +56,10 @@ impl ExistingIds {
     #[napi(ts_args_type = "value: string", ts_return_type = "this")]
     pub fn add<'env>(&self, this: This<'env>, value: Unknown) -> Result<Object<'env>> {
         let Some(v) = string_key(&value) else {
-            return Err(Error::new(Status::InvalidArg, "existingIds holds strings only; add() takes a string"));
+            return Err(Error::new(
+                Status::InvalidArg,
+                "existingIds holds ids (strings of valid Unicode); add() takes a string without unpaired surrogates",
+            ));
         };
         self.state.borrow_mut().add(&v);
         Ok(this.object)
@@ -97,15 +110,15 @@ impl ExistingIds {
                 return Ok(());
             };
             pos = p + 1;
-            callbackfn.apply(this_arg, FnArgs::from((id.clone(), id, this.object)))?;
+            call_with_this(&callbackfn, this_arg, (id.clone(), id, this.object))?;
         }
     }
 
     /// A plain JS `Set` with the same ids and order.
     #[napi(ts_return_type = "Set<string>")]
     pub fn to_set<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
-        let ctor: Function<(), Object> = env.get_global()?.get_named_property("Set")?;
-        let set = ctor.new_instance(())?;
+        let ctor: Function<(), Unknown> = env.get_global()?.get_named_property("Set")?;
+        let set = ctor.new_instance(())?.coerce_to_object()?;
         let add: Function<String, Unknown> = set.get_named_property("add")?;
         let state = self.state.borrow();
         let mut pos = 0;
@@ -132,7 +145,9 @@ impl ExistingIdsIterator {
     }
 }
 
+#[napi]
 impl Generator for ExistingIdsIterator {
+    /// An id, or `[id, id]` for `entries()`.
     type Yield = Either<String, (String, String)>;
     type Next = ();
     type Return = ();

@@ -2,8 +2,11 @@
 
 pub mod base_hash_map;
 pub mod build;
+pub mod control;
 pub mod errors;
 pub mod existing_chunks;
 pub mod existing_ids;
+pub mod hashing;
 pub mod keys;
 pub mod options;
+pub mod plan;

@@ -3,7 +3,7 @@
 
 use crate::core::{ErrorCode, LoadError, LoadOptions};
 use napi::bindgen_prelude::*;
-use napi::ValueType;
+use napi::{JsValue, ValueType};
 use napi_derive::napi;
 
 /// Options of [`buildHashMaps`]. Every field is optional.
@@ -22,6 +22,17 @@ pub struct BuildHashMapsOptions {
     pub version: Option<i64>,
     /// Rows per batch read from the table (default 8192). Affects speed and memory, never results.
     pub batch_size: Option<u32>,
+    /// Stops the call: it then rejects with `E_ABORTED`, promptly (the scan checks between batches).
+    /// An already aborted signal rejects before anything is read. Your own `onabort` is left alone.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Unknown<'static>>,
+    /// Called from the JS thread as rows are loaded, at most once per `progressEvery` rows and once
+    /// at the end (calls may still arrive until the promise settles). If it throws, the call stops
+    /// and rejects with `E_CALLBACK`, with the thrown value as `cause`.
+    #[napi(ts_type = "(loadedRows: number, totalRows: number) => void")]
+    pub on_progress: Option<Unknown<'static>>,
+    /// Rows between `onProgress` calls. Default 50,000.
+    pub progress_every: Option<u32>,
 }
 
 fn arg_error(msg: impl Into<String>) -> LoadError {

@@ -1,0 +1,151 @@
+// The benchmark: every load path on the same tables, each in its own process, alternating, several
+// rounds, medians. Usage: bun bench/bench.ts [--rows 100000,450000] [--big] [--rounds 3]
+//   [--lines 0.13,latest] [--dims 768]
+// Writes bench/results.md and bench/scaling.svg.
+import { existsSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { cpus, homedir, totalmem } from "node:os";
+import { join } from "node:path";
+import { writeServiceTable } from "./table";
+import { sdk, type Line } from "./sdk";
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const sizes = opt("rows", "100000,450000").split(",").map(Number);
+if (args.includes("--big")) sizes.push(2_000_000);
+const rounds = Number(opt("rounds", "3"));
+const lines = opt("lines", "0.13,latest").split(",") as Line[];
+const dims = Number(opt("dims", "768"));
+const rawScanBin = process.env.RAW_SCAN_BIN!;
+const cacheDir = join(homedir(), ".cache", "lance-hashmaps", "bench-tables");
+
+interface Sample {
+  method: string;
+  ms: number;
+  peakMB: number;
+  heldMB: number;
+}
+
+function run(cmd: string[]): Sample {
+  const p = Bun.spawnSync(cmd, { stderr: "pipe", env: { ...process.env, RUST_LOG: "error" } });
+  if (p.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed: ${p.stderr.toString()}`);
+  return JSON.parse(p.stdout.toString().trim().split("\n").pop()!);
+}
+
+async function table(line: Line, rows: number): Promise<string> {
+  const dir = join(cacheDir, `${line}-${sdk(line).version}-${rows}-${dims}`);
+  const path = join(dir, "embeddings.lance");
+  if (existsSync(join(dir, "done"))) return path;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  process.stderr.write(`writing ${rows} rows with @lancedb/lancedb ${sdk(line).version} ...\n`);
+  await writeServiceTable(dir, { rows, dims, fragmentRows: 10_000, line });
+  writeFileSync(join(dir, "done"), "");
+  return path;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const methods = ["toArray", "stream", "native", "rawScan"] as const;
+const label: Record<string, string> = {
+  toArray: "toArray path (JS SDK)",
+  stream: "for-await streaming (JS SDK)",
+  native: "buildHashMaps",
+  rawScan: "raw Rust scan, no maps (lower bound)",
+};
+
+interface Row {
+  line: Line;
+  rows: number;
+  m: Record<string, { ms: number; peakMB: number; heldMB: number }>;
+  filter?: { lookups: number; nativeMs: number; jsMapMs: number };
+}
+const results: Row[] = [];
+
+for (const line of lines) {
+  for (const rows of sizes) {
+    const path = await table(line, rows);
+    const samples: Record<string, Sample[]> = {};
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 ? [...methods].reverse() : methods;
+      for (const m of order) {
+        // The SDK paths at 2M rows take long and much memory; one round of them is enough there.
+        if (rows > 1_000_000 && (m === "toArray" || m === "stream") && r > 0) continue;
+        const cmd = m === "rawScan" ? [rawScanBin, path] : [process.execPath, join(import.meta.dir, "method.ts"), m, path, line];
+        (samples[m] ??= []).push(run(cmd));
+        process.stderr.write(`  ${line} ${rows} round ${r + 1} ${m}: ${samples[m].at(-1)!.ms.toFixed(0)} ms\n`);
+      }
+    }
+    const row: Row = { line, rows, m: {} };
+    for (const m of methods) {
+      const s = samples[m];
+      row.m[m] = { ms: median(s.map((x) => x.ms)), peakMB: median(s.map((x) => x.peakMB)), heldMB: median(s.map((x) => x.heldMB)) };
+    }
+    if (rows === 450_000 || rows === sizes[0]) {
+      const p = Bun.spawnSync([process.execPath, join(import.meta.dir, "filter-loop.ts"), path, "5"], { stderr: "pipe" });
+      if (p.exitCode === 0) row.filter = JSON.parse(p.stdout.toString().trim());
+    }
+    results.push(row);
+  }
+}
+
+// ---- report ----
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+const out: string[] = [];
+out.push(`# Benchmark results`, ``);
+out.push(`Machine: ${cpus().length} cores, ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB. Table: service-shaped (5% of items in 3 chunks, ${dims}-dim vectors, 10,000-row fragments).`);
+out.push(`Each figure is the median of ${rounds} rounds; every method runs in its own process, methods alternate within a round.`);
+out.push(`Command: \`npm run bench -- ${args.join(" ")}\`. Ratios are what to compare across machines, not absolute times.`, ``);
+out.push(`| written by | rows | method | load time | speed-up vs toArray | vs streaming | vs raw scan | peak process memory | held by result |`);
+out.push(`|---|---:|---|---:|---:|---:|---:|---:|---:|`);
+for (const r of results) {
+  for (const m of methods) {
+    const x = r.m[m];
+    out.push(
+      `| ${sdk(r.line).version} | ${r.rows.toLocaleString()} | ${label[m]} | ${x.ms.toFixed(0)} ms | ${(r.m.toArray.ms / x.ms).toFixed(1)}× | ${(r.m.stream.ms / x.ms).toFixed(1)}× | ${(x.ms / r.m.rawScan.ms).toFixed(2)}× | ${x.peakMB.toFixed(0)} MB | ${m === "rawScan" ? "–" : x.heldMB.toFixed(0) + " MB"} |`,
+    );
+  }
+}
+out.push(``, `Filter loop (\`baseHashMap.get(baseId) !== hash\` for every row, from JS):`, ``);
+out.push(`| written by | lookups | native get | JS Map get | native / JS Map |`, `|---|---:|---:|---:|---:|`);
+for (const r of results.filter((r) => r.filter)) {
+  const f = r.filter!;
+  out.push(`| ${sdk(r.line).version} | ${f.lookups.toLocaleString()} | ${f.nativeMs.toFixed(1)} ms | ${f.jsMapMs.toFixed(1)} ms | ${(f.nativeMs / f.jsMapMs).toFixed(2)}× |`);
+}
+const report = out.join("\n") + "\n";
+writeFileSync(join(import.meta.dir, "results.md"), report);
+writeFileSync(join(import.meta.dir, "scaling.svg"), svg(results));
+console.log(report);
+
+/** Time per row against rows, one line per method and SDK line (log-scaled x). */
+function svg(rs: Row[]): string {
+  const W = 720, H = 420, L = 70, B = 50, T = 30, R = 220;
+  const xs = [...new Set(rs.map((r) => r.rows))].sort((a, b) => a - b);
+  const series: { name: string; pts: [number, number][] }[] = [];
+  for (const line of lines) for (const m of methods) {
+    const pts = rs.filter((r) => r.line === line).map((r) => [r.rows, (r.m[m].ms * 1e6) / r.rows] as [number, number]);
+    series.push({ name: `${label[m]} (${sdk(line).version})`, pts });
+  }
+  const maxY = Math.max(...series.flatMap((s) => s.pts.map((p) => p[1]))) * 1.1;
+  const lx = (x: number) => (xs.length < 2 ? L : L + ((Math.log(x) - Math.log(xs[0])) / (Math.log(xs.at(-1)!) - Math.log(xs[0]))) * (W - L - R));
+  const ly = (y: number) => H - B - (y / maxY) * (H - B - T);
+  const colors = ["#d62728", "#ff7f0e", "#2ca02c", "#1f77b4", "#9467bd", "#8c564b", "#17becf", "#7f7f7f"];
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, `<rect width="100%" height="100%" fill="white"/>`];
+  parts.push(`<text x="${L}" y="18" font-size="13">Load time per row (ns) against table rows</text>`);
+  parts.push(`<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`);
+  for (const x of xs) parts.push(`<text x="${lx(x)}" y="${H - B + 16}" text-anchor="middle">${x.toLocaleString()}</text>`);
+  for (let k = 0; k <= 4; k++) {
+    const y = (maxY * k) / 4;
+    parts.push(`<text x="${L - 6}" y="${ly(y) + 4}" text-anchor="end">${y.toFixed(0)}</text><line x1="${L}" y1="${ly(y)}" x2="${W - R}" y2="${ly(y)}" stroke="#eee"/>`);
+  }
+  series.forEach((s, i) => {
+    const c = colors[i % colors.length];
+    const dash = i >= methods.length ? ` stroke-dasharray="5,3"` : "";
+    parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2"${dash} points="${s.pts.map((p) => `${lx(p[0])},${ly(p[1])}`).join(" ")}"/>`);
+    for (const p of s.pts) parts.push(`<circle cx="${lx(p[0])}" cy="${ly(p[1])}" r="3" fill="${c}"/>`);
+    parts.push(`<line x1="${W - R + 10}" y1="${T + 14 * i}" x2="${W - R + 30}" y2="${T + 14 * i}" stroke="${c}" stroke-width="2"${dash}/><text x="${W - R + 34}" y="${T + 14 * i + 4}">${s.name}</text>`);
+  });
+  parts.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">rows (log scale)</text></svg>`);
+  return parts.join("\n");
+}

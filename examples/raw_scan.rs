@@ -1,0 +1,41 @@
+//! The lower bound for `buildHashMaps`: the very same scan of the two columns, touching every
+//! byte, but building no maps. Prints one JSON line like `bench/method.ts`.
+//! Usage: cargo run --release --example raw_scan -- <tablePath>
+
+use lance_hashmaps::core::scan::scan;
+use lance_hashmaps::core::{Control, LoadOptions};
+use std::time::Instant;
+
+fn peak_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .unwrap_or(f64::NAN);
+    kb / 1024.0
+}
+
+#[tokio::main]
+async fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: raw_scan <tablePath>");
+        std::process::exit(2);
+    };
+    let t0 = Instant::now();
+    let (mut rows, mut bytes) = (0u64, 0usize);
+    let result = scan(&path, &LoadOptions::default(), &Control::default(), |_, ids, hashes| {
+        for i in 0..ids.len() {
+            bytes += ids.get_non_null(i).len() + hashes.get(i).map_or(0, str::len);
+        }
+        rows += ids.len() as u64;
+        Ok(())
+    })
+    .await;
+    let ms = t0.elapsed().as_secs_f64() * 1000.0;
+    if let Err(e) = result {
+        eprintln!("{e}");
+        std::process::exit(1);
+    }
+    println!(r#"{{"method":"rawScan","ms":{ms:.3},"peakMB":{:.1},"heldMB":0,"rows":{rows},"bytes":{bytes}}}"#, peak_mb());
+}

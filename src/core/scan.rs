@@ -1,0 +1,94 @@
+//! Opening a table read-only and streaming its two columns in the JS SDK's scan order.
+
+use super::columns::{is_string_type, StrColumn};
+use super::error::{ErrorCode, LoadError};
+use super::lance_error::from_lance;
+use super::load::{Control, LoadOptions};
+use super::locate::{locate, Located};
+use futures::StreamExt;
+use lance::dataset::builder::DatasetBuilder;
+use std::path::PathBuf;
+
+/// What a scan found.
+pub struct Scanned {
+    pub found: bool,
+    pub version: Option<u64>,
+    pub total_rows: u64,
+    pub table_dir: PathBuf,
+}
+
+/// Streams the id and hash columns of the table at `path` to `visit(total_rows, ids, hashes)`, batch
+/// by batch, in scan order. A missing table is `found: false` with no batches. Errors from `visit`
+/// stop the scan and come back with the table path in front.
+pub async fn scan<F>(path: &str, opts: &LoadOptions, control: &Control, mut visit: F) -> Result<Scanned, LoadError>
+where
+    F: FnMut(u64, &StrColumn, &StrColumn) -> Result<(), LoadError>,
+{
+    if opts.batch_size == 0 {
+        return Err(LoadError::new(ErrorCode::Arg, "batchSize must be at least 1"));
+    }
+    for (what, col) in [("idColumn", &opts.id_column), ("hashColumn", &opts.hash_column)] {
+        if col.is_empty() {
+            return Err(LoadError::new(ErrorCode::Arg, format!("{what} is an empty string")));
+        }
+    }
+    let dir = match locate(path, opts.table_name.as_deref())? {
+        Located::Missing(dir) => return Ok(Scanned { found: false, version: None, total_rows: 0, table_dir: dir }),
+        Located::Table(dir) => dir,
+    };
+    control.check(&dir)?;
+    let uri = dir
+        .to_str()
+        .ok_or_else(|| LoadError::new(ErrorCode::Arg, format!("{}: the path is not valid UTF-8", dir.display())))?;
+    let mut builder = DatasetBuilder::from_uri(uri);
+    if let Some(v) = opts.version {
+        builder = builder.with_version(v);
+    }
+    let ds = builder.load().await.map_err(|e| from_lance(&e, &dir, "opening the table"))?;
+    let version = ds.version().version;
+
+    let schema = ds.schema();
+    for col in [&opts.id_column, &opts.hash_column] {
+        let Some(field) = schema.field(col) else {
+            let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+            return Err(LoadError::new(
+                ErrorCode::Schema,
+                format!("{}: the table has no column {col:?} (its columns: {names:?})", dir.display()),
+            ));
+        };
+        let t = field.data_type();
+        if !is_string_type(&t) {
+            return Err(LoadError::new(
+                ErrorCode::Schema,
+                format!("{}: column {col:?} has type {t}, not a string type", dir.display()),
+            ));
+        }
+    }
+
+    let total = ds.count_rows(None).await.map_err(|e| from_lance(&e, &dir, "counting rows"))? as u64;
+    let mut scanner = ds.scan();
+    let projection: Vec<&str> = if opts.id_column == opts.hash_column {
+        vec![&opts.id_column]
+    } else {
+        vec![&opts.id_column, &opts.hash_column]
+    };
+    scanner.project(&projection).map_err(|e| from_lance(&e, &dir, "projecting the columns"))?;
+    scanner.batch_size(opts.batch_size);
+    let mut stream = scanner.try_into_stream().await.map_err(|e| from_lance(&e, &dir, "starting the scan"))?;
+
+    while let Some(batch) = stream.next().await {
+        control.check(&dir)?;
+        let batch = batch.map_err(|e| from_lance(&e, &dir, "reading the table"))?;
+        let column = |name: &str| {
+            let array = batch.column_by_name(name).ok_or_else(|| {
+                LoadError::new(ErrorCode::Corrupt, format!("{}: the scan returned no column {name:?}", dir.display()))
+            })?;
+            StrColumn::new(array, name).map_err(|e| e.context(dir.display()))
+        };
+        let ids = column(&opts.id_column)?;
+        let hashes = column(&opts.hash_column)?;
+        visit(total, &ids, &hashes).map_err(|e| e.context(dir.display()))?;
+    }
+    control.check(&dir)?;
+    Ok(Scanned { found: true, version: Some(version), total_rows: total, table_dir: dir })
+}
