@@ -131,13 +131,14 @@ describe("schema", () => {
 describe("versions", () => {
   test("options.version reads an older version; a missing one rejects with E_VERSION", async () => {
     const d = dir("version");
-    const table = await latest.write(d, serviceRows(50));
+    const rows = serviceRows(50);
+    const table = await latest.write(d, rows);
     const v1 = await table.version();
     await table.delete("true");
     const p = join(d, "embeddings.lance");
     expect((await buildHashMaps(p)).rowCount).toBe(0);
     const old = await buildHashMaps(p, { version: v1 });
-    expect(old.rowCount).toBe(52);
+    expect(old.rowCount).toBe(rows.length);
     expect(old.version).toBe(v1);
     await expectCode(buildHashMaps(p, { version: 999 }), "E_VERSION", p);
   });

@@ -24,18 +24,26 @@ async fn main() {
     };
     let t0 = Instant::now();
     let (mut rows, mut bytes) = (0u64, 0usize);
-    let result = scan(&path, &LoadOptions::default(), &Control::default(), |_, ids, hashes| {
-        for i in 0..ids.len() {
-            bytes += ids.get_non_null(i).len() + hashes.get(i).map_or(0, str::len);
-        }
-        rows += ids.len() as u64;
-        Ok(())
-    })
+    let result = scan(
+        &path,
+        &LoadOptions::default(),
+        &Control::default(),
+        |_, ids, hashes| {
+            for i in 0..ids.len() {
+                bytes += ids.get_non_null(i).len() + hashes.get(i).map_or(0, str::len);
+            }
+            rows += ids.len() as u64;
+            Ok(())
+        },
+    )
     .await;
     let ms = t0.elapsed().as_secs_f64() * 1000.0;
     if let Err(e) = result {
         eprintln!("{e}");
         std::process::exit(1);
     }
-    println!(r#"{{"method":"rawScan","ms":{ms:.3},"peakMB":{:.1},"heldMB":0,"rows":{rows},"bytes":{bytes}}}"#, peak_mb());
+    println!(
+        r#"{{"method":"rawScan","ms":{ms:.3},"peakMB":{:.1},"heldMB":0,"rows":{rows},"bytes":{bytes}}}"#,
+        peak_mb()
+    );
 }

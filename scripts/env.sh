@@ -13,3 +13,4 @@ fi
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # lance's tokio warning about 2-core machines is noise in test and demo output.
 export RUST_LOG="${RUST_LOG:-error}"
+export LANCEDB_LOG="${LANCEDB_LOG:-error}"

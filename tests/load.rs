@@ -1,7 +1,9 @@
 //! `core::load` on real tables written with the lancedb crate: scan order across fragments,
 //! deletions, string encodings, versions and the error codes of the read path.
 
-use arrow_array::{ArrayRef, Int32Array, LargeStringArray, RecordBatch, StringArray, StringViewArray};
+use arrow_array::{
+    ArrayRef, Int32Array, LargeStringArray, RecordBatch, StringArray, StringViewArray,
+};
 use arrow_schema::{DataType, Field, Schema};
 use lance_hashmaps::core::{base_id_str, load, Control, ErrorCode, HashMapsData, LoadOptions};
 use std::path::PathBuf;
@@ -29,7 +31,11 @@ fn batch(ids: Vec<Option<String>>, hashes: Vec<Option<String>>, id_type: &DataTy
     let n = id_col.len() as i32;
     RecordBatch::try_new(
         Arc::new(schema),
-        vec![id_col, Arc::new(StringArray::from(hashes)), Arc::new(Int32Array::from_iter_values(0..n))],
+        vec![
+            id_col,
+            Arc::new(StringArray::from(hashes)),
+            Arc::new(Int32Array::from_iter_values(0..n)),
+        ],
     )
     .unwrap()
 }
@@ -38,22 +44,48 @@ fn batch(ids: Vec<Option<String>>, hashes: Vec<Option<String>>, id_type: &DataTy
 fn rows() -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     for i in 0..300 {
-        let id = if i % 7 == 0 { format!("item{}#{}", i / 7 % 10, i % 3) } else { format!("item{i}") };
-        out.push((id, if i % 11 == 0 { None } else { Some(format!("{i:064x}")) }));
+        let id = if i % 7 == 0 {
+            format!("item{}#{}", i / 7 % 10, i % 3)
+        } else {
+            format!("item{i}")
+        };
+        out.push((
+            id,
+            if i % 11 == 0 {
+                None
+            } else {
+                Some(format!("{i:064x}"))
+            },
+        ));
     }
     out.push(("item1".into(), Some("dup".into())));
     out
 }
 
-async fn write(dir: &std::path::Path, rows: &[(String, Option<String>)], id_type: DataType) -> lancedb::Table {
-    let db = lancedb::connect(dir.to_str().unwrap()).execute().await.unwrap();
+async fn write(
+    dir: &std::path::Path,
+    rows: &[(String, Option<String>)],
+    id_type: DataType,
+) -> lancedb::Table {
+    let db = lancedb::connect(dir.to_str().unwrap())
+        .execute()
+        .await
+        .unwrap();
     let batches: Vec<RecordBatch> = rows
         .chunks(100)
         .map(|c| {
-            batch(c.iter().map(|r| Some(r.0.clone())).collect(), c.iter().map(|r| r.1.clone()).collect(), &id_type)
+            batch(
+                c.iter().map(|r| Some(r.0.clone())).collect(),
+                c.iter().map(|r| r.1.clone()).collect(),
+                &id_type,
+            )
         })
         .collect();
-    let table = db.create_table("embeddings", batches[0].clone()).execute().await.unwrap();
+    let table = db
+        .create_table("embeddings", batches[0].clone())
+        .execute()
+        .await
+        .unwrap();
     for b in &batches[1..] {
         table.add(b.clone()).execute().await.unwrap();
     }
@@ -78,21 +110,35 @@ fn assert_matches(data: &HashMapsData, rows: &[(String, Option<String>)]) {
         let base = cursor.unwrap();
         assert_eq!(data.base_key(base), b);
         assert_eq!(data.base_hash(base).to_string_opt(), *hash);
-        let got: Vec<&str> = data.base_chunks(base).to_vec().into_iter().map(|i| data.id(i)).collect();
+        let got: Vec<&str> = data
+            .base_chunks(base)
+            .to_vec()
+            .into_iter()
+            .map(|i| data.id(i))
+            .collect();
         assert_eq!(got, *ids);
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_every_string_encoding_in_scan_order() {
-    for (name, t) in [("utf8", DataType::Utf8), ("large", DataType::LargeUtf8), ("view", DataType::Utf8View)] {
+    for (name, t) in [
+        ("utf8", DataType::Utf8),
+        ("large", DataType::LargeUtf8),
+        ("view", DataType::Utf8View),
+    ] {
         let dir = temp_dir(name);
         let rows = rows();
         write(&dir, &rows, t).await;
         let path = dir.join("embeddings.lance");
         for batch_size in [1, 7, 8192] {
-            let opts = LoadOptions { batch_size, ..Default::default() };
-            let loaded = load(path.to_str().unwrap(), &opts, &Control::default()).await.unwrap();
+            let opts = LoadOptions {
+                batch_size,
+                ..Default::default()
+            };
+            let loaded = load(path.to_str().unwrap(), &opts, &Control::default())
+                .await
+                .unwrap();
             assert!(loaded.table_found);
             assert_matches(&loaded.data, &rows);
         }
@@ -111,30 +157,71 @@ async fn deletions_versions_and_errors() {
     let p = path.to_str().unwrap();
 
     // Each fragment of 100 rows lost its rows with n < 10.
-    let kept: Vec<_> = rows.iter().enumerate().filter(|(i, _)| i % 100 >= 10).map(|(_, r)| r.clone()).collect();
-    let loaded = load(p, &LoadOptions::default(), &Control::default()).await.unwrap();
+    let kept: Vec<_> = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 100 >= 10)
+        .map(|(_, r)| r.clone())
+        .collect();
+    let loaded = load(p, &LoadOptions::default(), &Control::default())
+        .await
+        .unwrap();
     assert_matches(&loaded.data, &kept);
     assert_eq!(loaded.version, Some(v_full + 1));
 
-    let old = LoadOptions { version: Some(v_full), ..Default::default() };
-    assert_matches(&load(p, &old, &Control::default()).await.unwrap().data, &rows);
+    let old = LoadOptions {
+        version: Some(v_full),
+        ..Default::default()
+    };
+    assert_matches(
+        &load(p, &old, &Control::default()).await.unwrap().data,
+        &rows,
+    );
 
-    let missing_version = LoadOptions { version: Some(999), ..Default::default() };
-    let err = load(p, &missing_version, &Control::default()).await.err().unwrap();
+    let missing_version = LoadOptions {
+        version: Some(999),
+        ..Default::default()
+    };
+    let err = load(p, &missing_version, &Control::default())
+        .await
+        .err()
+        .unwrap();
     assert_eq!(err.code, ErrorCode::Version, "{err}");
 
-    let wrong_type = LoadOptions { hash_column: "n".into(), ..Default::default() };
-    let err = load(p, &wrong_type, &Control::default()).await.err().unwrap();
+    let wrong_type = LoadOptions {
+        hash_column: "n".into(),
+        ..Default::default()
+    };
+    let err = load(p, &wrong_type, &Control::default())
+        .await
+        .err()
+        .unwrap();
     assert_eq!(err.code, ErrorCode::Schema, "{err}");
-    assert!(err.message.contains(p) && err.message.contains("Int32"), "{err}");
+    assert!(
+        err.message.contains(p) && err.message.contains("Int32"),
+        "{err}"
+    );
 
     let control = Control::default();
-    control.aborted.store(true, std::sync::atomic::Ordering::Relaxed);
-    assert_eq!(load(p, &LoadOptions::default(), &control).await.err().unwrap().code, ErrorCode::Aborted);
+    control
+        .aborted
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(
+        load(p, &LoadOptions::default(), &control)
+            .await
+            .err()
+            .unwrap()
+            .code,
+        ErrorCode::Aborted
+    );
 
-    let missing = load(dir.join("nope.lance").to_str().unwrap(), &LoadOptions::default(), &Control::default())
-        .await
-        .unwrap();
+    let missing = load(
+        dir.join("nope.lance").to_str().unwrap(),
+        &LoadOptions::default(),
+        &Control::default(),
+    )
+    .await
+    .unwrap();
     assert!(!missing.table_found);
     assert!(!dir.join("nope.lance").exists());
     std::fs::remove_dir_all(&dir).unwrap();

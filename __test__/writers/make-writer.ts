@@ -30,15 +30,17 @@ export interface Writer {
   /** The toArray path the service used: `table.query().select(["id","text_hash"]).toArray()`. */
   toArray(table: any): Promise<{ id: string; text_hash: string | null }[]>;
   open(dbDir: string, name?: string): Promise<any>;
-  /** Rows with every column of the service's schema, as `add` / `mergeInsert` take them. */
-  fullRows(rows: Row[], dims?: number, offset?: number): Record<string, unknown>[];
+  /** Rows with every column of the service's schema, as an arrow table with that exact schema
+   * (the SDK's own inference would turn `dimensions` into a double in `mergeInsert`). */
+  fullRows(rows: Row[], dims?: number, offset?: number): unknown;
 }
 
 function resonaRow(r: Row, dims: number, i: number) {
   return {
     id: r.id,
     text_hash: r.text_hash,
-    context_text: r.context_text ?? null,
+    // "" rather than null: the 0.13 SDK cannot infer the type of an all-null column (mergeInsert).
+    context_text: r.context_text ?? "",
     model: "test-model",
     dimensions: dims,
     metadata: JSON.stringify({ i }),
@@ -94,7 +96,10 @@ export function makeWriter(line: string, mainPath: string, lancedb: any, arrow: 
       return rows.map((r: any) => ({ id: r.id, text_hash: r.text_hash }));
     },
     fullRows(rows, dims = 4, offset = 0) {
-      return rows.map((r, i) => resonaRow(r, dims, offset + i));
+      return lancedb.makeArrowTable(
+        rows.map((r, i) => resonaRow(r, dims, offset + i)),
+        { schema: schema(dims) },
+      );
     },
     async open(dbDir, name = "embeddings") {
       const db = await lancedb.connect(dbDir);

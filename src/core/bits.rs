@@ -19,7 +19,10 @@ impl BitVec {
     }
 
     pub fn with_capacity(bits: usize) -> Self {
-        BitVec { words: Vec::with_capacity(bits.div_ceil(64)), len: 0 }
+        BitVec {
+            words: Vec::with_capacity(bits.div_ceil(64)),
+            len: 0,
+        }
     }
 
     pub fn len(&self) -> usize {

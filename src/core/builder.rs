@@ -54,7 +54,10 @@ impl MapsBuilder {
     #[inline]
     pub fn push_row(&mut self, id: &str, hash: Option<&str>) -> Result<(), LoadError> {
         if self.rows >= u32::MAX as u64 {
-            return Err(LoadError::new(ErrorCode::TooLarge, "the table has more than 2^32-1 rows, the limit of this build"));
+            return Err(LoadError::new(
+                ErrorCode::TooLarge,
+                "the table has more than 2^32-1 rows, the limit of this build",
+            ));
         }
         let id_bytes = id.as_bytes();
         let h = self.hasher.hash_one(id_bytes);
@@ -64,15 +67,23 @@ impl MapsBuilder {
             None => {
                 let i = ids.push(id_bytes)?;
                 let (ids, hasher) = (&*ids, &self.hasher);
-                self.id_table.insert_unique(h, i, |&j| hasher.hash_one(ids.get(j)));
+                self.id_table
+                    .insert_unique(h, i, |&j| hasher.hash_one(ids.get(j)));
                 self.starts_base.push(false);
                 i
             }
         };
         let base = base_id(id_bytes);
-        let bh = if base.len() == id_bytes.len() { h } else { self.hasher.hash_one(base) };
+        let bh = if base.len() == id_bytes.len() {
+            h
+        } else {
+            self.hasher.hash_one(base)
+        };
         let (ids, firsts) = (&self.ids, &self.base_first_id);
-        match self.base_table.find(bh, |&b| base_id(ids.get(firsts[b as usize])) == base) {
+        match self
+            .base_table
+            .find(bh, |&b| base_id(ids.get(firsts[b as usize])) == base)
+        {
             Some(&b) => {
                 if !self.multi.get(b as usize) {
                     self.multi.set(b as usize, true);
@@ -89,8 +100,9 @@ impl MapsBuilder {
                 self.multi.push(false);
                 let hasher = &self.hasher;
                 let firsts = &self.base_first_id;
-                self.base_table
-                    .insert_unique(bh, b, |&c| hasher.hash_one(base_id(ids.get(firsts[c as usize]))));
+                self.base_table.insert_unique(bh, b, |&c| {
+                    hasher.hash_one(base_id(ids.get(firsts[c as usize])))
+                });
             }
         }
         self.rows += 1;

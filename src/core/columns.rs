@@ -9,7 +9,10 @@ use arrow_schema::DataType;
 pub fn is_string_type(t: &DataType) -> bool {
     match t {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
-        DataType::Dictionary(_, value) => matches!(**value, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View),
+        DataType::Dictionary(_, value) => matches!(
+            **value,
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        ),
         _ => false,
     }
 }
@@ -28,11 +31,17 @@ impl StrColumn {
             DataType::LargeUtf8 => Ok(StrColumn::Large(array.as_string::<i64>().clone())),
             t if is_string_type(t) => {
                 let cast = arrow_cast::cast(array, &DataType::LargeUtf8).map_err(|e| {
-                    LoadError::new(ErrorCode::Corrupt, format!("column {name:?}: cannot decode {t} as text: {e}"))
+                    LoadError::new(
+                        ErrorCode::Corrupt,
+                        format!("column {name:?}: cannot decode {t} as text: {e}"),
+                    )
                 })?;
                 Ok(StrColumn::Large(cast.as_string::<i64>().clone()))
             }
-            t => Err(LoadError::new(ErrorCode::Schema, format!("column {name:?} has type {t}, not a string type"))),
+            t => Err(LoadError::new(
+                ErrorCode::Schema,
+                format!("column {name:?} has type {t}, not a string type"),
+            )),
         }
     }
 

@@ -66,7 +66,10 @@ pub struct LoadError {
 
 impl LoadError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        LoadError { code, message: message.into() }
+        LoadError {
+            code,
+            message: message.into(),
+        }
     }
 
     /// Prefixes the message with where it happened (usually the table path).

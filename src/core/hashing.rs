@@ -17,7 +17,11 @@ pub fn digests<S: AsRef<str> + Sync>(texts: &[S]) -> Vec<[u8; 32]> {
     if texts.len() < PARALLEL_MIN {
         texts.iter().map(|t| digest(t.as_ref())).collect()
     } else {
-        texts.par_iter().with_min_len(256).map(|t| digest(t.as_ref())).collect()
+        texts
+            .par_iter()
+            .with_min_len(256)
+            .map(|t| digest(t.as_ref()))
+            .collect()
     }
 }
 
@@ -28,9 +32,18 @@ mod tests {
 
     #[test]
     fn known_vectors() {
-        assert_eq!(hex_lower(&digest("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-        assert_eq!(hex_lower(&digest("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        assert_eq!(hex_lower(&digest("\u{FFFD}")), hex_lower(&Sha256::digest([0xEF, 0xBF, 0xBD]).into()));
+        assert_eq!(
+            hex_lower(&digest("")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            hex_lower(&digest("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            hex_lower(&digest("\u{FFFD}")),
+            hex_lower(&Sha256::digest([0xEF, 0xBF, 0xBD]).into())
+        );
     }
 
     #[test]

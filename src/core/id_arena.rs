@@ -11,7 +11,10 @@ pub struct IdArena {
 
 impl IdArena {
     pub fn with_capacity(ids: usize, bytes: usize) -> Self {
-        IdArena { bytes: Vec::with_capacity(bytes), ends: Vec::with_capacity(ids) }
+        IdArena {
+            bytes: Vec::with_capacity(bytes),
+            ends: Vec::with_capacity(ids),
+        }
     }
 
     pub fn len(&self) -> usize {

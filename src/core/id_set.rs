@@ -6,7 +6,6 @@ use super::bits::BitVec;
 use super::id_arena::IdArena;
 use super::maps::HashMapsData;
 use hashbrown::{HashMap, HashTable};
-use std::hash::BuildHasher;
 use std::sync::Arc;
 
 /// An id in the set: one of the frozen ids, or one added later.
@@ -58,7 +57,9 @@ impl IdSetState {
 
     fn find_added(&self, id: &[u8]) -> Option<u32> {
         let h = self.data.hash_bytes(id);
-        self.added_table.find(h, |&i| self.added.get(i) == id).copied()
+        self.added_table
+            .find(h, |&i| self.added.get(i) == id)
+            .copied()
     }
 
     /// The live position of `id`, if present.
@@ -82,7 +83,9 @@ impl IdSetState {
 
     /// Removes `id`; `true` if it was present (like `Set#delete`).
     pub fn delete(&mut self, id: &str) -> bool {
-        let Some(pos) = self.position(id.as_bytes()) else { return false };
+        let Some(pos) = self.position(id.as_bytes()) else {
+            return false;
+        };
         let frozen_len = self.frozen_alive.len();
         if pos < frozen_len {
             self.frozen_alive.set(pos, false);
@@ -108,10 +111,13 @@ impl IdSetState {
             self.tail.push(Entry::Added(a));
         } else {
             // Past the arena's limits (4 GiB of ids) a JS Set would also have run out of memory.
-            let Ok(a) = self.added.push(bytes) else { return };
+            let Ok(a) = self.added.push(bytes) else {
+                return;
+            };
             let h = self.data.hash_bytes(bytes);
             let (added, data) = (&self.added, &self.data);
-            self.added_table.insert_unique(h, a, |&j| data.hash_bytes(added.get(j)));
+            self.added_table
+                .insert_unique(h, a, |&j| data.hash_bytes(added.get(j)));
             self.added_pos.push(p);
             self.tail.push(Entry::Added(a));
         }

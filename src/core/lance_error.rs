@@ -13,8 +13,13 @@ pub fn classify(err: &lance::Error) -> ErrorCode {
         E::NotSupported { .. } => ErrorCode::Unsupported,
         E::Schema { .. } | E::FieldNotFound { .. } => ErrorCode::Schema,
         _ if text.contains("permission denied") => ErrorCode::Io,
-        _ if text.contains("not found") && text.contains("version") && !text.contains("data") => ErrorCode::Version,
-        _ if text.contains("unsupported") || text.contains("not supported") || text.contains("feature flag") => {
+        _ if text.contains("not found") && text.contains("version") && !text.contains("data") => {
+            ErrorCode::Version
+        }
+        _ if text.contains("unsupported")
+            || text.contains("not supported")
+            || text.contains("feature flag") =>
+        {
             ErrorCode::Unsupported
         }
         E::IO { .. } if !looks_corrupt(&text) => ErrorCode::Io,
@@ -38,6 +43,7 @@ fn looks_corrupt(text: &str) -> bool {
         "protobuf",
         "magic",
         "too short",
+        "too small",
         "checksum",
     ]
     .iter()
@@ -47,7 +53,10 @@ fn looks_corrupt(text: &str) -> bool {
 /// A lance error as a [`LoadError`] naming the table and what was being done.
 pub fn from_lance(err: &lance::Error, table: &Path, doing: &str) -> LoadError {
     let chain = strip_locations(&cause_chain(err));
-    LoadError::new(classify(err), format!("{}: {doing}: {chain}", table.display()))
+    LoadError::new(
+        classify(err),
+        format!("{}: {doing}: {chain}", table.display()),
+    )
 }
 
 /// Removes lance's `, /path/to/src/file.rs:12:34` source locations, which mean nothing to a user.
@@ -56,10 +65,16 @@ fn strip_locations(s: &str) -> String {
     let mut rest = s;
     while let Some(pos) = rest.find(".rs:") {
         // Walk back to the ", " that starts the location, if this is one.
-        let start = rest[..pos].rfind(", ").filter(|&st| !rest[st + 2..pos].contains(' '));
-        let end = rest[pos + 4..]
+        let start = rest[..pos]
+            .rfind(", ")
+            .filter(|&st| !rest[st + 2..pos].contains(' '));
+        let mut end = rest[pos + 4..]
             .find(|c: char| !(c.is_ascii_digit() || c == ':'))
             .map_or(rest.len(), |e| pos + 4 + e);
+        // A location ends with its column number; a ':' after it separates the next cause.
+        while end > pos + 4 && rest.as_bytes()[end - 1] == b':' {
+            end -= 1;
+        }
         match start {
             Some(st) => {
                 out.push_str(&rest[..st]);

@@ -50,7 +50,10 @@ pub struct Control {
 impl Control {
     pub(crate) fn check(&self, dir: &Path) -> Result<(), LoadError> {
         if self.aborted.load(Ordering::Relaxed) {
-            return Err(LoadError::new(ErrorCode::Aborted, format!("{}: the call was aborted", dir.display())));
+            return Err(LoadError::new(
+                ErrorCode::Aborted,
+                format!("{}: the call was aborted", dir.display()),
+            ));
         }
         Ok(())
     }
@@ -77,7 +80,11 @@ pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<L
             let i = (0..ids.len()).find(|&i| ids.get(i).is_none()).unwrap_or(0);
             return Err(LoadError::new(
                 ErrorCode::NullId,
-                format!("row {} (in scan order) has a null {:?}; every row needs an id", maps.rows() + i as u64, opts.id_column),
+                format!(
+                    "row {} (in scan order) has a null {:?}; every row needs an id",
+                    maps.rows() + i as u64,
+                    opts.id_column
+                ),
             ));
         }
         for i in 0..ids.len() {
@@ -98,5 +105,10 @@ pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<L
             progress(maps.rows(), scanned.total_rows);
         }
     }
-    Ok(Loaded { data: maps.finish(), table_found: scanned.found, version: scanned.version, table_dir: scanned.table_dir })
+    Ok(Loaded {
+        data: maps.finish(),
+        table_found: scanned.found,
+        version: scanned.version,
+        table_dir: scanned.table_dir,
+    })
 }

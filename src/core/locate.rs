@@ -16,16 +16,25 @@ pub enum Located {
 
 /// Valid LanceDB table names, as `open_table` accepts them.
 pub fn is_valid_table_name(name: &str) -> bool {
-    (1..=128).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    (1..=128).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
 }
 
 /// Turns a path or `file://` URI into an absolute path (relative to the working directory).
 pub fn to_local_path(path: &str) -> Result<PathBuf, LoadError> {
     if path.is_empty() {
-        return Err(LoadError::new(ErrorCode::Arg, "tablePath is an empty string"));
+        return Err(LoadError::new(
+            ErrorCode::Arg,
+            "tablePath is an empty string",
+        ));
     }
     if path.contains('\0') {
-        return Err(LoadError::new(ErrorCode::Arg, "tablePath contains a NUL character"));
+        return Err(LoadError::new(
+            ErrorCode::Arg,
+            "tablePath contains a NUL character",
+        ));
     }
     let local = if let Some(scheme_end) = path.find("://") {
         let scheme = &path[..scheme_end];
@@ -33,8 +42,17 @@ pub fn to_local_path(path: &str) -> Result<PathBuf, LoadError> {
             url::Url::parse(path)
                 .ok()
                 .and_then(|u| u.to_file_path().ok())
-                .ok_or_else(|| LoadError::new(ErrorCode::Arg, format!("{path:?} is not a valid file:// URI")))?
-        } else if scheme.len() > 1 && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) {
+                .ok_or_else(|| {
+                    LoadError::new(
+                        ErrorCode::Arg,
+                        format!("{path:?} is not a valid file:// URI"),
+                    )
+                })?
+        } else if scheme.len() > 1
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        {
             return Err(LoadError::new(
                 ErrorCode::Unsupported,
                 format!("{path:?}: only local tables (a path or a file:// URI) are supported, not {scheme}://"),
@@ -45,8 +63,12 @@ pub fn to_local_path(path: &str) -> Result<PathBuf, LoadError> {
     } else {
         PathBuf::from(path)
     };
-    std::path::absolute(&local)
-        .map_err(|e| LoadError::new(ErrorCode::Arg, format!("{path:?}: cannot make the path absolute: {e}")))
+    std::path::absolute(&local).map_err(|e| {
+        LoadError::new(
+            ErrorCode::Arg,
+            format!("{path:?}: cannot make the path absolute: {e}"),
+        )
+    })
 }
 
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> LoadError {
@@ -82,12 +104,25 @@ pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, LoadError
     let meta = match std::fs::metadata(&dir) {
         Ok(m) => m,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Located::Missing(dir)),
+        Err(e) if e.kind() == ErrorKind::NotADirectory => {
+            return Err(LoadError::new(
+                ErrorCode::NotATable,
+                format!(
+                    "{}: part of the path is a file, not a directory ({e})",
+                    dir.display()
+                ),
+            ))
+        }
         Err(e) => return Err(io_error(&dir, "cannot read the table directory", e)),
     };
     if !meta.is_dir() {
-        return Err(LoadError::new(ErrorCode::NotATable, format!("{}: is a file, not a Lance table directory", dir.display())));
+        return Err(LoadError::new(
+            ErrorCode::NotATable,
+            format!("{}: is a file, not a Lance table directory", dir.display()),
+        ));
     }
-    let entries = std::fs::read_dir(&dir).map_err(|e| io_error(&dir, "cannot list the table directory", e))?;
+    let entries = std::fs::read_dir(&dir)
+        .map_err(|e| io_error(&dir, "cannot list the table directory", e))?;
     let mut tables = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| io_error(&dir, "cannot list the table directory", e))?;
@@ -109,7 +144,10 @@ pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, LoadError
     };
     Err(LoadError::new(
         ErrorCode::NotATable,
-        format!("{}: not a Lance table (no _versions directory){hint}", dir.display()),
+        format!(
+            "{}: not a Lance table (no _versions directory){hint}",
+            dir.display()
+        ),
     ))
 }
 
@@ -128,8 +166,14 @@ mod tests {
     fn missing_paths_are_missing_and_not_created() {
         let d = temp_dir("missing");
         let p = d.join("nope/deeper.lance");
-        assert_eq!(locate(p.to_str().unwrap(), None).unwrap(), Located::Missing(p.clone()));
-        assert_eq!(locate(d.join("db").to_str().unwrap(), Some("t")).unwrap(), Located::Missing(d.join("db")));
+        assert_eq!(
+            locate(p.to_str().unwrap(), None).unwrap(),
+            Located::Missing(p.clone())
+        );
+        assert_eq!(
+            locate(d.join("db").to_str().unwrap(), Some("t")).unwrap(),
+            Located::Missing(d.join("db"))
+        );
         assert!(!d.join("nope").exists() && !d.join("db").exists());
     }
 
@@ -140,21 +184,42 @@ mod tests {
         let e = locate(d.join("f").to_str().unwrap(), None).unwrap_err();
         assert_eq!(e.code, ErrorCode::NotATable);
         std::fs::create_dir_all(d.join("db/t.lance/_versions")).unwrap();
-        assert_eq!(locate(d.join("db").to_str().unwrap(), Some("t")).unwrap(), Located::Table(d.join("db/t.lance")));
+        assert_eq!(
+            locate(d.join("db").to_str().unwrap(), Some("t")).unwrap(),
+            Located::Table(d.join("db/t.lance"))
+        );
         let e = locate(d.join("db").to_str().unwrap(), None).unwrap_err();
         assert_eq!(e.code, ErrorCode::NotATable);
-        assert!(e.message.contains("tableName") && e.message.contains("\"t\""), "{}", e.message);
+        assert!(
+            e.message.contains("tableName") && e.message.contains("\"t\""),
+            "{}",
+            e.message
+        );
         std::fs::create_dir_all(d.join("empty")).unwrap();
-        assert_eq!(locate(d.join("empty").to_str().unwrap(), None).unwrap_err().code, ErrorCode::NotATable);
+        assert_eq!(
+            locate(d.join("empty").to_str().unwrap(), None)
+                .unwrap_err()
+                .code,
+            ErrorCode::NotATable
+        );
     }
 
     #[test]
     fn arguments_are_checked() {
         assert_eq!(locate("", None).unwrap_err().code, ErrorCode::Arg);
-        assert_eq!(locate("/tmp", Some("a/b")).unwrap_err().code, ErrorCode::Arg);
-        assert_eq!(locate("s3://bucket/t", None).unwrap_err().code, ErrorCode::Unsupported);
+        assert_eq!(
+            locate("/tmp", Some("a/b")).unwrap_err().code,
+            ErrorCode::Arg
+        );
+        assert_eq!(
+            locate("s3://bucket/t", None).unwrap_err().code,
+            ErrorCode::Unsupported
+        );
         let d = temp_dir("uri");
         let uri = url::Url::from_directory_path(&d).unwrap().to_string();
-        assert_eq!(locate(&format!("{uri}x"), None).unwrap(), Located::Missing(d.join("x")));
+        assert_eq!(
+            locate(&format!("{uri}x"), None).unwrap(),
+            Located::Missing(d.join("x"))
+        );
     }
 }

@@ -100,8 +100,13 @@ impl HashMapsData {
     /// The base equal to `key`.
     pub fn find_base(&self, key: &[u8]) -> Option<BaseRef> {
         let h = self.hash_bytes(key);
-        let first_id = *self.base_table.find(h, |&f| base_id(self.ids.get(f)) == key)?;
-        Some(BaseRef { first_id, index: self.base_first.rank(first_id as usize) as u32 })
+        let first_id = *self
+            .base_table
+            .find(h, |&f| base_id(self.ids.get(f)) == key)?;
+        Some(BaseRef {
+            first_id,
+            index: self.base_first.rank(first_id as usize) as u32,
+        })
     }
 
     /// The base id text of a base.
@@ -124,7 +129,9 @@ impl HashMapsData {
             return Chunks::One(base.first_id);
         }
         let m = self.multi.rank(b);
-        Chunks::Many(&self.multi_ids[self.multi_starts[m] as usize..self.multi_starts[m + 1] as usize])
+        Chunks::Many(
+            &self.multi_ids[self.multi_starts[m] as usize..self.multi_starts[m + 1] as usize],
+        )
     }
 
     /// The base after `prev` in insertion order (`None` for the first), if any.

@@ -28,7 +28,8 @@ pub fn plan(data: &HashMapsData, ids: &[&str], digests: &[[u8; 32]], force_all: 
     let mut seen_bases: HashSet<u32> = HashSet::new();
     for (i, (id, digest)) in ids.iter().zip(digests).enumerate() {
         let base = data.find_base(base_id(id.as_bytes()));
-        let unchanged = !force_all && base.is_some_and(|b| matches!(data.base_hash(b), HashRef::Digest(d) if d == digest));
+        let unchanged = !force_all
+            && base.is_some_and(|b| matches!(data.base_hash(b), HashRef::Digest(d) if d == digest));
         if unchanged {
             out.skipped += 1;
             continue;
@@ -55,18 +56,35 @@ mod tests {
     fn unchanged_changed_new_chunked_null_and_forced() {
         let h = |s: &str| hex_lower(&digest(s));
         let mut b = MapsBuilder::with_capacity(8);
-        for (id, text) in [("a", Some("A")), ("c#0", Some("C")), ("c#1", Some("C")), ("n", None), ("u", Some("U"))] {
+        for (id, text) in [
+            ("a", Some("A")),
+            ("c#0", Some("C")),
+            ("c#1", Some("C")),
+            ("n", None),
+            ("u", Some("U")),
+        ] {
             b.push_row(id, text.map(h).as_deref()).unwrap();
         }
         b.push_row("x", Some("NOT-HEX")).unwrap();
         let data = b.finish();
-        let items = [("a", "A"), ("c#0", "C2"), ("c#1", "C2"), ("n", "N"), ("new", "X"), ("u", "U"), ("x", "NOT-HEX")];
+        let items = [
+            ("a", "A"),
+            ("c#0", "C2"),
+            ("c#1", "C2"),
+            ("n", "N"),
+            ("new", "X"),
+            ("u", "U"),
+            ("x", "NOT-HEX"),
+        ];
         let ids: Vec<&str> = items.iter().map(|i| i.0).collect();
         let digests: Vec<[u8; 32]> = items.iter().map(|i| digest(i.1)).collect();
         let p = plan(&data, &ids, &digests, false);
         assert_eq!(p.to_embed, vec![1, 2, 3, 4, 6]);
         assert_eq!(p.skipped, 2);
-        assert_eq!(p.hashes, vec![digests[1], digests[2], digests[3], digests[4], digests[6]]);
+        assert_eq!(
+            p.hashes,
+            vec![digests[1], digests[2], digests[3], digests[4], digests[6]]
+        );
         let del: Vec<&str> = p.ids_to_delete.iter().map(|&i| data.id(i)).collect();
         assert_eq!(del, vec!["c#0", "c#1", "n", "x"]);
 

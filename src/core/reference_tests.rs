@@ -77,12 +77,22 @@ fn check(rows: &[(String, Option<String>)]) {
 
     // baseHashMap and existingChunks: lookups and iteration order.
     let mut cursor = None;
-    for ((base, hash), (chunk_base, chunk_ids)) in reference.base_hash.iter().zip(&reference.chunks) {
+    for ((base, hash), (chunk_base, chunk_ids)) in reference.base_hash.iter().zip(&reference.chunks)
+    {
         assert_eq!(base, chunk_base);
         let found = data.find_base(base.as_bytes()).expect("base present");
         assert_eq!(data.base_key(found), base);
-        assert_eq!(data.base_hash(found).to_string_opt(), *hash, "hash of {base:?}");
-        let chunks: Vec<&str> = data.base_chunks(found).to_vec().into_iter().map(|i| data.id(i)).collect();
+        assert_eq!(
+            data.base_hash(found).to_string_opt(),
+            *hash,
+            "hash of {base:?}"
+        );
+        let chunks: Vec<&str> = data
+            .base_chunks(found)
+            .to_vec()
+            .into_iter()
+            .map(|i| data.id(i))
+            .collect();
         assert_eq!(chunks, *chunk_ids, "chunks of {base:?}");
         cursor = data.next_base(cursor);
         assert_eq!(cursor, Some(found), "iteration order at {base:?}");
@@ -133,7 +143,9 @@ fn matches_the_reference_on_random_tables() {
     for seed in 1..40u64 {
         let mut rng = Rng(seed * 0x9E3779B97F4A7C15);
         let n = rng.below(400) as usize;
-        let rows: Vec<_> = (0..n).map(|_| (random_id(&mut rng), random_hash(&mut rng))).collect();
+        let rows: Vec<_> = (0..n)
+            .map(|_| (random_id(&mut rng), random_hash(&mut rng)))
+            .collect();
         check(&rows);
     }
 }

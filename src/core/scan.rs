@@ -20,31 +20,67 @@ pub struct Scanned {
 /// Streams the id and hash columns of the table at `path` to `visit(total_rows, ids, hashes)`, batch
 /// by batch, in scan order. A missing table is `found: false` with no batches. Errors from `visit`
 /// stop the scan and come back with the table path in front.
-pub async fn scan<F>(path: &str, opts: &LoadOptions, control: &Control, mut visit: F) -> Result<Scanned, LoadError>
+pub async fn scan<F>(
+    path: &str,
+    opts: &LoadOptions,
+    control: &Control,
+    mut visit: F,
+) -> Result<Scanned, LoadError>
 where
     F: FnMut(u64, &StrColumn, &StrColumn) -> Result<(), LoadError>,
 {
     if opts.batch_size == 0 {
-        return Err(LoadError::new(ErrorCode::Arg, "batchSize must be at least 1"));
+        return Err(LoadError::new(
+            ErrorCode::Arg,
+            "batchSize must be at least 1",
+        ));
     }
-    for (what, col) in [("idColumn", &opts.id_column), ("hashColumn", &opts.hash_column)] {
+    for (what, col) in [
+        ("idColumn", &opts.id_column),
+        ("hashColumn", &opts.hash_column),
+    ] {
         if col.is_empty() {
-            return Err(LoadError::new(ErrorCode::Arg, format!("{what} is an empty string")));
+            return Err(LoadError::new(
+                ErrorCode::Arg,
+                format!("{what} is an empty string"),
+            ));
         }
     }
     let dir = match locate(path, opts.table_name.as_deref())? {
-        Located::Missing(dir) => return Ok(Scanned { found: false, version: None, total_rows: 0, table_dir: dir }),
+        Located::Missing(dir) => {
+            return Ok(Scanned {
+                found: false,
+                version: None,
+                total_rows: 0,
+                table_dir: dir,
+            })
+        }
         Located::Table(dir) => dir,
     };
     control.check(&dir)?;
-    let uri = dir
-        .to_str()
-        .ok_or_else(|| LoadError::new(ErrorCode::Arg, format!("{}: the path is not valid UTF-8", dir.display())))?;
+    let uri = dir.to_str().ok_or_else(|| {
+        LoadError::new(
+            ErrorCode::Arg,
+            format!("{}: the path is not valid UTF-8", dir.display()),
+        )
+    })?;
     let mut builder = DatasetBuilder::from_uri(uri);
     if let Some(v) = opts.version {
         builder = builder.with_version(v);
     }
-    let ds = builder.load().await.map_err(|e| from_lance(&e, &dir, "opening the table"))?;
+    let ds = builder.load().await.map_err(|e| {
+        let mut err = from_lance(&e, &dir, "opening the table");
+        // `locate` saw `_versions`: "not found" here means the requested version has no manifest.
+        if let (Some(v), lance::Error::DatasetNotFound { .. }) = (opts.version, &e) {
+            err.code = ErrorCode::Version;
+            err.message = format!(
+                "{}: version {v} does not exist: {}",
+                dir.display(),
+                err.message
+            );
+        }
+        err
+    })?;
     let version = ds.version().version;
 
     let schema = ds.schema();
@@ -53,35 +89,52 @@ where
             let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
             return Err(LoadError::new(
                 ErrorCode::Schema,
-                format!("{}: the table has no column {col:?} (its columns: {names:?})", dir.display()),
+                format!(
+                    "{}: the table has no column {col:?} (its columns: {names:?})",
+                    dir.display()
+                ),
             ));
         };
         let t = field.data_type();
         if !is_string_type(&t) {
             return Err(LoadError::new(
                 ErrorCode::Schema,
-                format!("{}: column {col:?} has type {t}, not a string type", dir.display()),
+                format!(
+                    "{}: column {col:?} has type {t}, not a string type",
+                    dir.display()
+                ),
             ));
         }
     }
 
-    let total = ds.count_rows(None).await.map_err(|e| from_lance(&e, &dir, "counting rows"))? as u64;
+    let total = ds
+        .count_rows(None)
+        .await
+        .map_err(|e| from_lance(&e, &dir, "counting rows"))? as u64;
     let mut scanner = ds.scan();
     let projection: Vec<&str> = if opts.id_column == opts.hash_column {
         vec![&opts.id_column]
     } else {
         vec![&opts.id_column, &opts.hash_column]
     };
-    scanner.project(&projection).map_err(|e| from_lance(&e, &dir, "projecting the columns"))?;
+    scanner
+        .project(&projection)
+        .map_err(|e| from_lance(&e, &dir, "projecting the columns"))?;
     scanner.batch_size(opts.batch_size);
-    let mut stream = scanner.try_into_stream().await.map_err(|e| from_lance(&e, &dir, "starting the scan"))?;
+    let mut stream = scanner
+        .try_into_stream()
+        .await
+        .map_err(|e| from_lance(&e, &dir, "starting the scan"))?;
 
     while let Some(batch) = stream.next().await {
         control.check(&dir)?;
         let batch = batch.map_err(|e| from_lance(&e, &dir, "reading the table"))?;
         let column = |name: &str| {
             let array = batch.column_by_name(name).ok_or_else(|| {
-                LoadError::new(ErrorCode::Corrupt, format!("{}: the scan returned no column {name:?}", dir.display()))
+                LoadError::new(
+                    ErrorCode::Corrupt,
+                    format!("{}: the scan returned no column {name:?}", dir.display()),
+                )
             })?;
             StrColumn::new(array, name).map_err(|e| e.context(dir.display()))
         };
@@ -90,5 +143,10 @@ where
         visit(total, &ids, &hashes).map_err(|e| e.context(dir.display()))?;
     }
     control.check(&dir)?;
-    Ok(Scanned { found: true, version: Some(version), total_rows: total, table_dir: dir })
+    Ok(Scanned {
+        found: true,
+        version: Some(version),
+        total_rows: total,
+        table_dir: dir,
+    })
 }

@@ -79,7 +79,11 @@ pub struct HashStore {
 
 impl HashStore {
     pub fn with_capacity(n: usize) -> Self {
-        HashStore { digests: Vec::with_capacity(n), is_other: BitVec::with_capacity(n), others: HashMap::new() }
+        HashStore {
+            digests: Vec::with_capacity(n),
+            is_other: BitVec::with_capacity(n),
+            others: HashMap::new(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -124,8 +128,15 @@ impl HashStore {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        let others: usize = self.others.values().map(|v| v.as_ref().map_or(0, |s| s.len())).sum();
-        self.digests.capacity() * 32 + self.is_other.heap_bytes() + self.others.capacity() * 24 + others
+        let others: usize = self
+            .others
+            .values()
+            .map(|v| v.as_ref().map_or(0, |s| s.len()))
+            .sum();
+        self.digests.capacity() * 32
+            + self.is_other.heap_bytes()
+            + self.others.capacity() * 24
+            + others
     }
 }
 

@@ -40,9 +40,14 @@ impl BaseHashMap {
     }
 
     /// The hash stored for `key`: a string, `null` for a stored null, `undefined` when absent.
-    #[napi(ts_args_type = "key: string", ts_return_type = "string | null | undefined")]
+    #[napi(
+        ts_args_type = "key: string",
+        ts_return_type = "string | null | undefined"
+    )]
     pub fn get(&self, key: Unknown) -> Either<Option<String>, Undefined> {
-        let Some(key) = string_key(&key) else { return Either::B(()) };
+        let Some(key) = string_key(&key) else {
+            return Either::B(());
+        };
         match self.data.find_base(key.as_bytes()) {
             Some(base) => Either::A(self.data.base_hash(base).to_string_opt()),
             None => Either::B(()),
@@ -74,7 +79,10 @@ impl BaseHashMap {
     }
 
     /// Same as `entries()`, so `for (const [baseId, hash] of map)` works.
-    #[napi(well_known_symbol = "iterator", ts_return_type = "MapIterator<[string, string | null]>")]
+    #[napi(
+        well_known_symbol = "iterator",
+        ts_return_type = "MapIterator<[string, string | null]>"
+    )]
     pub fn iterator(&self) -> BaseHashMapIterator {
         BaseHashMapIterator::new(&self.data, Part::Entries)
     }
@@ -92,7 +100,11 @@ impl BaseHashMap {
         let mut cursor = None;
         while let Some(base) = self.data.next_base(cursor) {
             cursor = Some(base);
-            let args = (self.data.base_hash(base).to_string_opt(), self.data.base_key(base).to_owned(), this.object);
+            let args = (
+                self.data.base_hash(base).to_string_opt(),
+                self.data.base_key(base).to_owned(),
+                this.object,
+            );
             call_with_this(&callbackfn, this_arg, args)?;
         }
         Ok(())
@@ -105,7 +117,10 @@ impl BaseHashMap {
         let mut cursor = None;
         while let Some(base) = self.data.next_base(cursor) {
             cursor = Some(base);
-            let args = (self.data.base_key(base).to_owned(), self.data.base_hash(base).to_string_opt());
+            let args = (
+                self.data.base_key(base).to_owned(),
+                self.data.base_hash(base).to_string_opt(),
+            );
             set.apply(map, FnArgs::from(args))?;
         }
         Ok(map)
@@ -146,7 +161,12 @@ pub struct BaseHashMapIterator {
 
 impl BaseHashMapIterator {
     fn new(data: &Arc<HashMapsData>, part: Part) -> Self {
-        BaseHashMapIterator { data: data.clone(), cursor: None, done: false, part }
+        BaseHashMapIterator {
+            data: data.clone(),
+            cursor: None,
+            done: false,
+            part,
+        }
     }
 }
 

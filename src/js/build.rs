@@ -73,25 +73,33 @@ pub fn build_hash_maps<'env>(
             .await
             .unwrap_or_else(|p| Err(from_panic(p.as_ref())))
     };
-    env.spawn_future_with_callback(work.map(Ok), move |env, outcome: Result<Loaded, LoadError>| {
-        side.finish(env);
-        if let Some(thrown) = side.callback_error.borrow_mut().take() {
-            return Err(callback_error(env, thrown));
-        }
-        match outcome {
-            Ok(loaded) => into_js(env, loaded),
-            Err(e) => Err(to_napi(env, &e)),
-        }
-    })
+    env.spawn_future_with_callback(
+        work.map(Ok),
+        move |env, outcome: std::result::Result<Loaded, LoadError>| {
+            side.finish(env);
+            if let Some(thrown) = side.callback_error.borrow_mut().take() {
+                return Err(callback_error(env, thrown));
+            }
+            match outcome {
+                Ok(loaded) => into_js(env, loaded),
+                Err(e) => Err(to_napi(env, &e)),
+            }
+        },
+    )
 }
 
 /// `E_CALLBACK`, with what the callback threw as `cause`.
 fn callback_error(env: &Env, thrown: napi::Error) -> napi::Error {
-    let message = format!("options.onProgress threw, so the call was stopped: {}", thrown.reason);
+    let message = format!(
+        "options.onProgress threw, so the call was stopped: {}",
+        thrown.reason
+    );
     let err = LoadError::new(ErrorCode::Callback, message);
     let with_cause = (|| -> Result<napi::Error> {
         let cause = JsError::from(thrown).into_unknown(*env);
-        let mut obj = JsError::from(napi::Error::new(err.code, err.message.clone())).into_unknown(*env).coerce_to_object()?;
+        let mut obj = JsError::from(napi::Error::new(err.code, err.message.clone()))
+            .into_unknown(*env)
+            .coerce_to_object()?;
         obj.set_named_property("cause", cause)?;
         Ok(napi::Error::from(obj.to_unknown()))
     })();
@@ -107,11 +115,22 @@ fn into_js(env: &Env, loaded: Loaded) -> Result<HashMaps> {
     let share = ((data.heap_bytes() + state.heap_bytes()) / 3) as i64;
     env.adjust_external_memory(3 * share)?;
     Ok(HashMaps {
-        existing_ids: ExistingIds { state: Rc::new(RefCell::new(state)), external_bytes: share },
-        base_hash_map: BaseHashMap { data: data.clone(), external_bytes: share },
-        existing_chunks: ExistingChunks { data, external_bytes: share },
+        existing_ids: ExistingIds {
+            state: Rc::new(RefCell::new(state)),
+            external_bytes: share,
+        },
+        base_hash_map: BaseHashMap {
+            data: data.clone(),
+            external_bytes: share,
+        },
+        existing_chunks: ExistingChunks {
+            data,
+            external_bytes: share,
+        },
         row_count,
         table_found: loaded.table_found,
-        version: loaded.version.map_or(Either::B(Null), |v| Either::A(v as i64)),
+        version: loaded
+            .version
+            .map_or(Either::B(Null), |v| Either::A(v as i64)),
     })
 }

@@ -44,42 +44,62 @@ fn arg(msg: impl Into<String>) -> LoadError {
 }
 
 /// Reads `signal`, `onProgress` and `progressEvery` from the options object (if any).
-pub fn from_options(env: &Env, options: Option<&Unknown>) -> std::result::Result<(Control, JsSide), LoadError> {
-    let mut control = Control { progress_every: 50_000, ..Control::default() };
+pub fn from_options(
+    env: &Env,
+    options: Option<&Unknown>,
+) -> std::result::Result<(Control, JsSide), LoadError> {
+    let mut control = Control {
+        progress_every: 50_000,
+        ..Control::default()
+    };
     let mut side = JsSide::default();
-    let Some(options) = options else { return Ok((control, side)) };
-    if options.get_type() != Ok(ValueType::Object) {
+    let Some(options) = options else {
+        return Ok((control, side));
+    };
+    if !matches!(options.get_type(), Ok(ValueType::Object)) {
         return Ok((control, side)); // `parse_options` reports a wrong type.
     }
-    let obj = unsafe { Object::from_napi_value(env.raw(), options.raw()) }.map_err(|e| arg(format!("options: {e}")))?;
+    let obj = unsafe { Object::from_napi_value(env.raw(), options.raw()) }
+        .map_err(|e| arg(format!("options: {e}")))?;
 
-    let every: Unknown = obj.get_named_property("progressEvery").map_err(|e| arg(format!("options.progressEvery: {e}")))?;
+    let every: Unknown = obj
+        .get_named_property("progressEvery")
+        .map_err(|e| arg(format!("options.progressEvery: {e}")))?;
     match every.get_type() {
         Ok(ValueType::Undefined) | Ok(ValueType::Null) => {}
         Ok(ValueType::Number) => {
             let n = unsafe { f64::from_napi_value(env.raw(), every.raw()) }.unwrap_or(f64::NAN);
             if !(n >= 1.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0) {
-                return Err(arg(format!("options.progressEvery must be a whole number of rows >= 1, got {n}")));
+                return Err(arg(format!(
+                    "options.progressEvery must be a whole number of rows >= 1, got {n}"
+                )));
             }
             control.progress_every = n as u64;
         }
         _ => return Err(arg("options.progressEvery must be a number")),
     }
 
-    let signal: Unknown = obj.get_named_property("signal").map_err(|e| arg(format!("options.signal: {e}")))?;
+    let signal: Unknown = obj
+        .get_named_property("signal")
+        .map_err(|e| arg(format!("options.signal: {e}")))?;
     match signal.get_type() {
         Ok(ValueType::Undefined) | Ok(ValueType::Null) => {}
         Ok(ValueType::Object) => side.listener = Some(watch_signal(env, &signal, &control)?),
         _ => return Err(arg("options.signal must be an AbortSignal")),
     }
 
-    let progress: Unknown = obj.get_named_property("onProgress").map_err(|e| arg(format!("options.onProgress: {e}")))?;
+    let progress: Unknown = obj
+        .get_named_property("onProgress")
+        .map_err(|e| arg(format!("options.onProgress: {e}")))?;
     match progress.get_type() {
         Ok(ValueType::Undefined) | Ok(ValueType::Null) => {}
         Ok(ValueType::Function) => {
             let user: Function<FnArgs<(f64, f64)>, Unknown> =
-                unsafe { Function::from_napi_value(env.raw(), progress.raw()) }.map_err(|e| arg(format!("options.onProgress: {e}")))?;
-            let user = user.create_ref().map_err(|e| arg(format!("options.onProgress: {e}")))?;
+                unsafe { Function::from_napi_value(env.raw(), progress.raw()) }
+                    .map_err(|e| arg(format!("options.onProgress: {e}")))?;
+            let user = user
+                .create_ref()
+                .map_err(|e| arg(format!("options.onProgress: {e}")))?;
             let slot = side.callback_error.clone();
             let aborted = control.aborted.clone();
             let trampoline: Function<FnArgs<(f64, f64)>, ()> = env
@@ -88,7 +108,10 @@ pub fn from_options(env: &Env, options: Option<&Unknown>) -> std::result::Result
                         return Ok(()); // it threw once already: the call is being stopped
                     }
                     let (loaded, total): (f64, f64) = (ctx.get(0)?, ctx.get(1)?);
-                    if let Err(e) = user.borrow_back(ctx.env)?.call(FnArgs::from((loaded, total))) {
+                    if let Err(e) = user
+                        .borrow_back(ctx.env)?
+                        .call(FnArgs::from((loaded, total)))
+                    {
                         *slot.borrow_mut() = Some(e);
                         aborted.store(true, Ordering::Relaxed);
                     }
@@ -101,10 +124,17 @@ pub fn from_options(env: &Env, options: Option<&Unknown>) -> std::result::Result
                 .build()
                 .map_err(|e| arg(format!("options.onProgress: {e}")))?;
             control.progress = Some(Box::new(move |loaded, total| {
-                tsfn.call(FnArgs::from((loaded as f64, total as f64)), ThreadsafeFunctionCallMode::NonBlocking);
+                tsfn.call(
+                    FnArgs::from((loaded as f64, total as f64)),
+                    ThreadsafeFunctionCallMode::NonBlocking,
+                );
             }));
         }
-        _ => return Err(arg("options.onProgress must be a function (loadedRows, totalRows) => void")),
+        _ => {
+            return Err(arg(
+                "options.onProgress must be a function (loadedRows, totalRows) => void",
+            ))
+        }
     }
     Ok((control, side))
 }
@@ -115,10 +145,14 @@ fn watch_signal(
     signal: &Unknown,
     control: &Control,
 ) -> std::result::Result<(ObjectRef<false>, FunctionRef<(), ()>), LoadError> {
-    let not_a_signal = || arg("options.signal must be an AbortSignal (with `aborted` and `addEventListener`)");
-    let obj = unsafe { Object::from_napi_value(env.raw(), signal.raw()) }.map_err(|_| not_a_signal())?;
-    let aborted: Unknown = obj.get_named_property("aborted").map_err(|_| not_a_signal())?;
-    if aborted.get_type() != Ok(ValueType::Boolean) {
+    let not_a_signal =
+        || arg("options.signal must be an AbortSignal (with `aborted` and `addEventListener`)");
+    let obj =
+        unsafe { Object::from_napi_value(env.raw(), signal.raw()) }.map_err(|_| not_a_signal())?;
+    let aborted: Unknown = obj
+        .get_named_property("aborted")
+        .map_err(|_| not_a_signal())?;
+    if !matches!(aborted.get_type(), Ok(ValueType::Boolean)) {
         return Err(not_a_signal());
     }
     if unsafe { bool::from_napi_value(env.raw(), aborted.raw()) }.unwrap_or(false) {
@@ -131,10 +165,16 @@ fn watch_signal(
             Ok(())
         })
         .map_err(|e| arg(format!("options.signal: {e}")))?;
-    let add: Function<FnArgs<(&str, Function<(), ()>)>, Unknown> =
-        obj.get_named_property("addEventListener").map_err(|_| not_a_signal())?;
-    add.apply(obj, FnArgs::from(("abort", listener))).map_err(|_| not_a_signal())?;
-    let signal_ref = obj.create_ref::<false>().map_err(|e| arg(format!("options.signal: {e}")))?;
-    let listener_ref = listener.create_ref().map_err(|e| arg(format!("options.signal: {e}")))?;
+    let add: Function<FnArgs<(&str, Function<(), ()>)>, Unknown> = obj
+        .get_named_property("addEventListener")
+        .map_err(|_| not_a_signal())?;
+    add.apply(obj, FnArgs::from(("abort", listener)))
+        .map_err(|_| not_a_signal())?;
+    let signal_ref = obj
+        .create_ref::<false>()
+        .map_err(|e| arg(format!("options.signal: {e}")))?;
+    let listener_ref = listener
+        .create_ref()
+        .map_err(|e| arg(format!("options.signal: {e}")))?;
     Ok((signal_ref, listener_ref))
 }

@@ -16,6 +16,9 @@ pub fn to_napi(env: &Env, err: &LoadError) -> napi::Error {
 pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> LoadError {
     LoadError::new(
         ErrorCode::Internal,
-        format!("internal error (a bug in lance-hashmaps, please report it): {}", crate::core::error::panic_message(payload)),
+        format!(
+            "internal error (a bug in lance-hashmaps, please report it): {}",
+            crate::core::error::panic_message(payload)
+        ),
     )
 }

@@ -25,7 +25,11 @@ impl ObjectFinalize for ExistingChunks {
 }
 
 fn chunk_ids(data: &HashMapsData, base: BaseRef) -> Vec<String> {
-    data.base_chunks(base).to_vec().into_iter().map(|i| data.id(i).to_owned()).collect()
+    data.base_chunks(base)
+        .to_vec()
+        .into_iter()
+        .map(|i| data.id(i).to_owned())
+        .collect()
 }
 
 #[napi]
@@ -39,7 +43,9 @@ impl ExistingChunks {
     /// The ids with base `key`, in scan order; `undefined` when absent.
     #[napi(ts_args_type = "key: string", ts_return_type = "string[] | undefined")]
     pub fn get(&self, key: Unknown) -> Either<Vec<String>, Undefined> {
-        let Some(key) = string_key(&key) else { return Either::B(()) };
+        let Some(key) = string_key(&key) else {
+            return Either::B(());
+        };
         match self.data.find_base(key.as_bytes()) {
             Some(base) => Either::A(chunk_ids(&self.data, base)),
             None => Either::B(()),
@@ -71,13 +77,18 @@ impl ExistingChunks {
     }
 
     /// Same as `entries()`.
-    #[napi(well_known_symbol = "iterator", ts_return_type = "MapIterator<[string, string[]]>")]
+    #[napi(
+        well_known_symbol = "iterator",
+        ts_return_type = "MapIterator<[string, string[]]>"
+    )]
     pub fn iterator(&self) -> ExistingChunksIterator {
         ExistingChunksIterator::new(&self.data, Part::Entries)
     }
 
     /// Calls `callbackfn(ids, baseId, map)` for each entry, in insertion order.
-    #[napi(ts_args_type = "callbackfn: (value: string[], key: string, map: ExistingChunks) => void, thisArg?: any")]
+    #[napi(
+        ts_args_type = "callbackfn: (value: string[], key: string, map: ExistingChunks) => void, thisArg?: any"
+    )]
     pub fn for_each(
         &self,
         this: This,
@@ -87,7 +98,11 @@ impl ExistingChunks {
         let mut cursor = None;
         while let Some(base) = self.data.next_base(cursor) {
             cursor = Some(base);
-            let args = (chunk_ids(&self.data, base), self.data.base_key(base).to_owned(), this.object);
+            let args = (
+                chunk_ids(&self.data, base),
+                self.data.base_key(base).to_owned(),
+                this.object,
+            );
             call_with_this(&callbackfn, this_arg, args)?;
         }
         Ok(())
@@ -100,7 +115,13 @@ impl ExistingChunks {
         let mut cursor = None;
         while let Some(base) = self.data.next_base(cursor) {
             cursor = Some(base);
-            set.apply(map, FnArgs::from((self.data.base_key(base).to_owned(), chunk_ids(&self.data, base))))?;
+            set.apply(
+                map,
+                FnArgs::from((
+                    self.data.base_key(base).to_owned(),
+                    chunk_ids(&self.data, base),
+                )),
+            )?;
         }
         Ok(map)
     }
@@ -117,7 +138,12 @@ pub struct ExistingChunksIterator {
 
 impl ExistingChunksIterator {
     fn new(data: &Arc<HashMapsData>, part: Part) -> Self {
-        ExistingChunksIterator { data: data.clone(), cursor: None, done: false, part }
+        ExistingChunksIterator {
+            data: data.clone(),
+            cursor: None,
+            done: false,
+            part,
+        }
     }
 }
 
@@ -140,7 +166,10 @@ impl Generator for ExistingChunksIterator {
         Some(match self.part {
             Part::Keys => Either3::A(self.data.base_key(base).to_owned()),
             Part::Values => Either3::B(chunk_ids(&self.data, base)),
-            Part::Entries => Either3::C((self.data.base_key(base).to_owned(), chunk_ids(&self.data, base))),
+            Part::Entries => Either3::C((
+                self.data.base_key(base).to_owned(),
+                chunk_ids(&self.data, base),
+            )),
         })
     }
 

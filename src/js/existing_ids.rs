@@ -96,7 +96,9 @@ impl ExistingIds {
     }
 
     /// Calls `callbackfn(id, id, set)` for each id, in insertion order (live, like `Set#forEach`).
-    #[napi(ts_args_type = "callbackfn: (value: string, value2: string, set: ExistingIds) => void, thisArg?: any")]
+    #[napi(
+        ts_args_type = "callbackfn: (value: string, value2: string, set: ExistingIds) => void, thisArg?: any"
+    )]
     pub fn for_each(
         &self,
         this: This,
@@ -106,7 +108,12 @@ impl ExistingIds {
         let mut pos = 0;
         loop {
             // The borrow ends before the callback runs, so the callback may change the set.
-            let Some((p, id)) = self.state.borrow().next_from(pos).map(|(p, id)| (p, id.to_owned())) else {
+            let Some((p, id)) = self
+                .state
+                .borrow()
+                .next_from(pos)
+                .map(|(p, id)| (p, id.to_owned()))
+            else {
                 return Ok(());
             };
             pos = p + 1;
@@ -141,7 +148,12 @@ pub struct ExistingIdsIterator {
 
 impl ExistingIdsIterator {
     fn new(state: &Rc<RefCell<IdSetState>>, part: SetPart) -> Self {
-        ExistingIdsIterator { state: state.clone(), pos: 0, done: false, part }
+        ExistingIdsIterator {
+            state: state.clone(),
+            pos: 0,
+            done: false,
+            part,
+        }
     }
 }
 

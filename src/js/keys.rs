@@ -9,7 +9,7 @@ use napi::{JsValue, ValueType};
 /// ids read from the table are valid UTF-8, while napi would turn the surrogate into U+FFFD and
 /// could then match a stored key that really contains U+FFFD.
 pub fn string_key(value: &Unknown) -> Option<String> {
-    if value.get_type() != Ok(ValueType::String) {
+    if !matches!(value.get_type(), Ok(ValueType::String)) {
         return None;
     }
     let (env, raw) = (value.value().env, value.raw());

@@ -39,48 +39,65 @@ fn arg_error(msg: impl Into<String>) -> LoadError {
     LoadError::new(ErrorCode::Arg, msg)
 }
 
-fn get_string(obj: &Object, name: &str) -> Result<Option<String>, LoadError> {
-    let v: Unknown = obj.get_named_property(name).map_err(|e| arg_error(format!("options.{name}: {e}")))?;
+fn get_string(obj: &Object, name: &str) -> std::result::Result<Option<String>, LoadError> {
+    let v: Unknown = obj
+        .get_named_property(name)
+        .map_err(|e| arg_error(format!("options.{name}: {e}")))?;
     match v.get_type() {
         Ok(ValueType::Undefined) | Ok(ValueType::Null) => Ok(None),
         Ok(ValueType::String) => Ok(Some(
             unsafe { String::from_napi_value(v.value().env, v.raw()) }
                 .map_err(|e| arg_error(format!("options.{name}: {e}")))?,
         )),
-        Ok(t) => Err(arg_error(format!("options.{name} must be a string, got {t}"))),
+        Ok(t) => Err(arg_error(format!(
+            "options.{name} must be a string, got {t}"
+        ))),
         Err(e) => Err(arg_error(format!("options.{name}: {e}"))),
     }
 }
 
-fn get_integer(obj: &Object, name: &str, min: f64, max: f64) -> Result<Option<f64>, LoadError> {
-    let v: Unknown = obj.get_named_property(name).map_err(|e| arg_error(format!("options.{name}: {e}")))?;
+fn get_integer(
+    obj: &Object,
+    name: &str,
+    min: f64,
+    max: f64,
+) -> std::result::Result<Option<f64>, LoadError> {
+    let v: Unknown = obj
+        .get_named_property(name)
+        .map_err(|e| arg_error(format!("options.{name}: {e}")))?;
     match v.get_type() {
         Ok(ValueType::Undefined) | Ok(ValueType::Null) => Ok(None),
         Ok(ValueType::Number) => {
             let n = unsafe { f64::from_napi_value(v.value().env, v.raw()) }
                 .map_err(|e| arg_error(format!("options.{name}: {e}")))?;
             if n.fract() != 0.0 || !(min..=max).contains(&n) {
-                return Err(arg_error(format!("options.{name} must be a whole number from {min} to {max}, got {n}")));
+                return Err(arg_error(format!(
+                    "options.{name} must be a whole number from {min} to {max}, got {n}"
+                )));
             }
             Ok(Some(n))
         }
-        Ok(t) => Err(arg_error(format!("options.{name} must be a number, got {t}"))),
+        Ok(t) => Err(arg_error(format!(
+            "options.{name} must be a number, got {t}"
+        ))),
         Err(e) => Err(arg_error(format!("options.{name}: {e}"))),
     }
 }
 
 /// The table path argument: a non-empty string.
-pub fn parse_path(value: &Unknown) -> Result<String, LoadError> {
+pub fn parse_path(value: &Unknown) -> std::result::Result<String, LoadError> {
     match value.get_type() {
         Ok(ValueType::String) => unsafe { String::from_napi_value(value.value().env, value.raw()) }
             .map_err(|e| arg_error(format!("tablePath: {e}"))),
-        Ok(t) => Err(arg_error(format!("tablePath must be a string (a table directory or file:// URI), got {t}"))),
+        Ok(t) => Err(arg_error(format!(
+            "tablePath must be a string (a table directory or file:// URI), got {t}"
+        ))),
         Err(e) => Err(arg_error(format!("tablePath: {e}"))),
     }
 }
 
 /// The options argument: `undefined`, `null` or an object.
-pub fn parse_options(value: Option<&Unknown>) -> Result<LoadOptions, LoadError> {
+pub fn parse_options(value: Option<&Unknown>) -> std::result::Result<LoadOptions, LoadError> {
     let mut opts = LoadOptions::default();
     let Some(value) = value else { return Ok(opts) };
     match value.get_type() {

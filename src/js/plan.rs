@@ -66,12 +66,17 @@ struct Inputs {
 /// The id set to update afterwards, on the JS thread.
 type IdSet = Option<Rc<RefCell<IdSetState>>>;
 
-fn parse(maps: &Unknown, items: &Unknown, options: Option<&Unknown>) -> Result<(Inputs, IdSet), LoadError> {
-    if maps.get_type() != Ok(ValueType::Object) {
+fn parse(
+    maps: &Unknown,
+    items: &Unknown,
+    options: Option<&Unknown>,
+) -> std::result::Result<(Inputs, IdSet), LoadError> {
+    if !matches!(maps.get_type(), Ok(ValueType::Object)) {
         return Err(arg("maps must be the object buildHashMaps resolved with"));
     }
     let env = maps.value().env;
-    let obj = unsafe { Object::from_napi_value(env, maps.raw()) }.map_err(|e| arg(format!("maps: {e}")))?;
+    let obj = unsafe { Object::from_napi_value(env, maps.raw()) }
+        .map_err(|e| arg(format!("maps: {e}")))?;
     let base: ClassInstance<BaseHashMap> = obj
         .get_named_property("baseHashMap")
         .map_err(|_| arg("maps.baseHashMap is not the baseHashMap buildHashMaps returned"))?;
@@ -80,11 +85,22 @@ fn parse(maps: &Unknown, items: &Unknown, options: Option<&Unknown>) -> Result<(
         .map_err(|e| arg(format!("items must be an array of {{ id: string, text: string, contextText?: string }}: {e}")))?;
     let opts = match options {
         Some(o) if !matches!(o.get_type(), Ok(ValueType::Undefined) | Ok(ValueType::Null)) => {
-            Some(unsafe { PlanOptions::from_napi_value(env, o.raw()) }.map_err(|e| arg(format!("options: {e}")))?)
+            if !matches!(o.get_type(), Ok(ValueType::Object)) {
+                return Err(arg(
+                    "options must be an object { forceAll?, removeFromExistingIds? }",
+                ));
+            }
+            Some(
+                unsafe { PlanOptions::from_napi_value(env, o.raw()) }
+                    .map_err(|e| arg(format!("options: {e}")))?,
+            )
         }
         _ => None,
     };
-    let remove = opts.as_ref().and_then(|o| o.remove_from_existing_ids).unwrap_or(true);
+    let remove = opts
+        .as_ref()
+        .and_then(|o| o.remove_from_existing_ids)
+        .unwrap_or(true);
     let ids = if remove {
         let set: ClassInstance<ExistingIds> = obj
             .get_named_property("existingIds")
@@ -103,7 +119,15 @@ fn parse(maps: &Unknown, items: &Unknown, options: Option<&Unknown>) -> Result<(
         });
     }
     let force_all = opts.and_then(|o| o.force_all).unwrap_or(false);
-    Ok((Inputs { data, items_ids, texts, force_all }, ids))
+    Ok((
+        Inputs {
+            data,
+            items_ids,
+            texts,
+            force_all,
+        },
+        ids,
+    ))
 }
 
 /// Plans a batch against the maps of `buildHashMaps`: hashes every item's `contextText || text`
@@ -124,8 +148,9 @@ pub fn plan_changes<'env>(
     items: Unknown<'env>,
     options: Option<Unknown<'env>>,
 ) -> Result<PromiseRaw<'env, ChangePlan>> {
-    let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| parse(&maps, &items, options.as_ref())))
-        .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
+    let parsed =
+        std::panic::catch_unwind(AssertUnwindSafe(|| parse(&maps, &items, options.as_ref())))
+            .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
     let (inputs, id_set) = match parsed {
         Ok((inputs, id_set)) => (Ok(inputs), id_set),
         Err(e) => (Err(e), None),
@@ -144,12 +169,19 @@ pub fn plan_changes<'env>(
         .await;
         match joined {
             Ok(r) => r,
-            Err(e) => Err(LoadError::new(ErrorCode::Internal, format!("the planning task failed: {e}"))),
+            Err(e) => Err(LoadError::new(
+                ErrorCode::Internal,
+                format!("the planning task failed: {e}"),
+            )),
         }
     };
     env.spawn_future_with_callback(work.map(Ok), move |env, outcome| {
         let (p, data) = outcome.map_err(|e| to_napi(env, &e))?;
-        let ids_to_delete: Vec<String> = p.ids_to_delete.iter().map(|&i| data.id(i).to_owned()).collect();
+        let ids_to_delete: Vec<String> = p
+            .ids_to_delete
+            .iter()
+            .map(|&i| data.id(i).to_owned())
+            .collect();
         if let Some(set) = id_set {
             let mut set = set.borrow_mut();
             for id in &ids_to_delete {
