@@ -12,7 +12,7 @@ impl BitVec {
     pub fn filled(len: usize, value: bool) -> Self {
         let fill = if value { u64::MAX } else { 0 };
         let mut words = vec![fill; len.div_ceil(64)];
-        if value && len % 64 != 0 {
+        if value && !len.is_multiple_of(64) {
             *words.last_mut().unwrap() = (1u64 << (len % 64)) - 1;
         }
         BitVec { words, len }
@@ -34,7 +34,7 @@ impl BitVec {
     }
 
     pub fn push(&mut self, bit: bool) {
-        if self.len % 64 == 0 {
+        if self.len.is_multiple_of(64) {
             self.words.push(0);
         }
         if bit {
@@ -134,7 +134,7 @@ impl RankedBits {
         for word in &self.bits.words[block * BLOCK_WORDS..w] {
             r += word.count_ones() as usize;
         }
-        if i % 64 != 0 {
+        if !i.is_multiple_of(64) {
             r += (self.bits.words[w] & ((1u64 << (i % 64)) - 1)).count_ones() as usize;
         }
         r
@@ -163,7 +163,7 @@ mod tests {
                 seed ^= seed << 13;
                 seed ^= seed >> 7;
                 seed ^= seed << 17;
-                let b = seed % 3 == 0;
+                let b = seed.is_multiple_of(3);
                 bits.push(b);
                 naive.push(b);
             }

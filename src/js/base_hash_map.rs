@@ -140,10 +140,13 @@ pub(crate) fn call_with_this<'env, A: JsValuesTupleIntoVec>(
     Ok(())
 }
 
+/// A JS `Map#set` method.
+pub(crate) type MapSet<'env, K, V> = Function<'env, FnArgs<(K, V)>, Unknown<'env>>;
+
 /// A new JS `Map` and its `set` method.
 pub(crate) fn new_js_map<'env, K: ToNapiValue, V: ToNapiValue>(
     env: &'env Env,
-) -> Result<(Object<'env>, Function<'env, FnArgs<(K, V)>, Unknown<'env>>)> {
+) -> Result<(Object<'env>, MapSet<'env, K, V>)> {
     let ctor: Function<(), Unknown> = env.get_global()?.get_named_property("Map")?;
     let map = ctor.new_instance(())?.coerce_to_object()?;
     let set = map.get_named_property("set")?;

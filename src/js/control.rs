@@ -13,6 +13,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
+/// `EventTarget#addEventListener` / `removeEventListener`, as called here.
+type ListenerMethod<'env> =
+    Function<'env, FnArgs<(&'env str, Function<'env, (), ()>)>, Unknown<'env>>;
+
 /// What stays on the JS thread until the call settles.
 #[derive(Default)]
 pub struct JsSide {
@@ -28,8 +32,7 @@ impl JsSide {
         if let Some((signal, listener)) = &self.listener {
             let removed = (|| -> Result<()> {
                 let signal = signal.get_value(env)?;
-                let remove: Function<FnArgs<(&str, Function<(), ()>)>, Unknown> =
-                    signal.get_named_property("removeEventListener")?;
+                let remove: ListenerMethod = signal.get_named_property("removeEventListener")?;
                 remove.apply(signal, FnArgs::from(("abort", listener.borrow_back(env)?)))?;
                 Ok(())
             })();
@@ -165,7 +168,7 @@ fn watch_signal(
             Ok(())
         })
         .map_err(|e| arg(format!("options.signal: {e}")))?;
-    let add: Function<FnArgs<(&str, Function<(), ()>)>, Unknown> = obj
+    let add: ListenerMethod = obj
         .get_named_property("addEventListener")
         .map_err(|_| not_a_signal())?;
     add.apply(obj, FnArgs::from(("abort", listener)))

@@ -12,17 +12,16 @@ pub fn string_key(value: &Unknown) -> Option<String> {
     if !matches!(value.get_type(), Ok(ValueType::String)) {
         return None;
     }
-    let (env, raw) = (value.value().env, value.raw());
-    let s = unsafe { String::from_napi_value(env, raw) }.ok()?;
-    if s.contains('\u{FFFD}') && has_unpaired_surrogate(env, raw) {
+    let s = unsafe { String::from_napi_value(value.value().env, value.raw()) }.ok()?;
+    if s.contains('\u{FFFD}') && has_unpaired_surrogate(value) {
         return None;
     }
     Some(s)
 }
 
-/// Whether the JS string `raw` holds a lone surrogate (read again as UTF-16 to tell).
-pub fn has_unpaired_surrogate(env: sys::napi_env, raw: sys::napi_value) -> bool {
-    match unsafe { Utf16String::from_napi_value(env, raw) } {
+/// Whether the JS string `value` holds a lone surrogate (read again as UTF-16 to tell).
+fn has_unpaired_surrogate(value: &Unknown) -> bool {
+    match unsafe { Utf16String::from_napi_value(value.value().env, value.raw()) } {
         Ok(units) => char::decode_utf16(units.iter().copied()).any(|c| c.is_err()),
         Err(_) => false,
     }
