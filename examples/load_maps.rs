@@ -1,0 +1,46 @@
+//! `core::load` alone, outside any JS runtime: time, peak memory and the size of the result.
+//! Usage: cargo run --release --example load_maps -- <tablePath> [batchSize]
+
+use lance_hashmaps::core::{load, Control, LoadOptions};
+use std::time::Instant;
+
+fn status_mb(field: &str) -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(path) = args.next() else {
+        eprintln!("usage: load_maps <tablePath> [batchSize]");
+        std::process::exit(2);
+    };
+    let mut opts = LoadOptions::default();
+    if let Some(b) = args.next().and_then(|b| b.parse().ok()) {
+        opts.batch_size = b;
+    }
+    let t0 = Instant::now();
+    let loaded = match load(&path, &opts, &Control::default()).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    let ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let d = &loaded.data;
+    println!(
+        r#"{{"method":"loadMaps","ms":{ms:.3},"peakMB":{:.1},"rssMB":{:.1},"rows":{},"heapBytes":{},"idTextBytes":{},"bytesPerRowBeyondIdText":{:.1}}}"#,
+        status_mb("VmHWM:"),
+        status_mb("VmRSS:"),
+        d.row_count(),
+        d.heap_bytes(),
+        d.id_text_bytes(),
+        (d.heap_bytes() - d.id_text_bytes()) as f64 / d.row_count().max(1) as f64
+    );
+}
