@@ -33,7 +33,7 @@ async fn main() {
                 bytes += ids.get_non_null(i).len() + hashes.get(i).map_or(0, str::len);
             }
             rows += ids.len() as u64;
-            Ok(())
+            std::future::ready(Ok(()))
         },
     )
     .await;

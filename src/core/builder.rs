@@ -7,6 +7,7 @@ use super::id_arena::IdArena;
 use super::maps::HashMapsData;
 use super::text_hash::HashStore;
 use foldhash::fast::RandomState;
+use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
@@ -61,14 +62,18 @@ impl MapsBuilder {
         }
         let id_bytes = id.as_bytes();
         let h = self.hasher.hash_one(id_bytes);
+        let hasher = &self.hasher;
+        // One probe per table: `entry` finds the key or the slot to insert it.
         let ids = &mut self.ids;
-        let id_index = match self.id_table.find(h, |&i| ids.get(i) == id_bytes) {
-            Some(&i) => i,
-            None => {
+        let id_index = match self.id_table.entry(
+            h,
+            |&i| ids.get(i) == id_bytes,
+            |&j| hasher.hash_one(ids.get(j)),
+        ) {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(v) => {
                 let i = ids.push(id_bytes)?;
-                let (ids, hasher) = (&*ids, &self.hasher);
-                self.id_table
-                    .insert_unique(h, i, |&j| hasher.hash_one(ids.get(j)));
+                v.insert(i);
                 self.starts_base.push(false);
                 i
             }
@@ -77,32 +82,31 @@ impl MapsBuilder {
         let bh = if base.len() == id_bytes.len() {
             h
         } else {
-            self.hasher.hash_one(base)
+            hasher.hash_one(base)
         };
         let (ids, firsts) = (&self.ids, &self.base_first_id);
-        match self
-            .base_table
-            .find(bh, |&b| base_id(ids.get(firsts[b as usize])) == base)
-        {
-            Some(&b) => {
+        let entry = self.base_table.entry(
+            bh,
+            |&b| base_id(ids.get(firsts[b as usize])) == base,
+            |&c| hasher.hash_one(base_id(ids.get(firsts[c as usize]))),
+        );
+        match entry {
+            Entry::Occupied(e) => {
+                let b = *e.get();
                 if !self.multi.get(b as usize) {
                     self.multi.set(b as usize, true);
-                    self.multi_rows.push((b, firsts[b as usize]));
+                    self.multi_rows.push((b, self.base_first_id[b as usize]));
                 }
                 self.multi_rows.push((b, id_index));
             }
-            None => {
+            Entry::Vacant(v) => {
                 // A base not seen before: its row's id cannot have been seen before either.
                 let b = self.base_first_id.len() as u32;
+                v.insert(b);
                 self.base_first_id.push(id_index);
                 self.starts_base.set(id_index as usize, true);
                 self.hashes.push(hash);
                 self.multi.push(false);
-                let hasher = &self.hasher;
-                let firsts = &self.base_first_id;
-                self.base_table.insert_unique(bh, b, |&c| {
-                    hasher.hash_one(base_id(ids.get(firsts[c as usize])))
-                });
             }
         }
         self.rows += 1;

@@ -2,7 +2,9 @@
 //! build the maps. Either the whole result or an error; never partial maps.
 
 use super::builder::MapsBuilder;
+use super::columns::StrColumn;
 use super::error::{ErrorCode, LoadError};
+use super::locate::{locate, Located};
 use super::maps::HashMapsData;
 use super::scan::scan;
 use std::path::{Path, PathBuf};
@@ -71,38 +73,66 @@ pub struct Loaded {
 }
 
 /// Builds the maps for the table at `path`.
+///
+/// The scan (lance's decoding, on the async runtime) and the build (on a blocking thread of its
+/// own) run at the same time: batches go from one to the other through a small bounded channel,
+/// in scan order.
 pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<Loaded, LoadError> {
-    let mut maps: Option<MapsBuilder> = None;
-    let mut last_progress = 0u64;
+    let (tx, rx) = tokio::sync::mpsc::channel::<(u64, StrColumn, StrColumn)>(4);
+    // The progress callback stays here; the builder reports its row counts through a channel.
+    let (rows_tx, mut rows_rx) = tokio::sync::mpsc::unbounded_channel::<(u64, u64)>();
+    let progress = control
+        .progress
+        .is_some()
+        .then(|| (rows_tx, control.progress_every.max(1)));
+    let id_column = opts.id_column.clone();
+    let builder = tokio::task::spawn_blocking(move || build_from(rx, &id_column, progress));
+
     let scanned = scan(path, opts, control, |total, ids, hashes| {
-        let maps = maps.get_or_insert_with(|| MapsBuilder::with_capacity(total as usize));
-        if ids.null_count() > 0 {
-            let i = (0..ids.len()).find(|&i| ids.get(i).is_none()).unwrap_or(0);
-            return Err(LoadError::new(
-                ErrorCode::NullId,
-                format!(
-                    "row {} (in scan order) has a null {:?}; every row needs an id",
-                    maps.rows() + i as u64,
-                    opts.id_column
-                ),
-            ));
+        let tx = tx.clone();
+        async move {
+            // A send fails only when the builder stopped on an error, which is reported below.
+            tx.send((total, ids, hashes))
+                .await
+                .map_err(|_| LoadError::new(ErrorCode::Internal, "the build stopped"))
         }
-        for i in 0..ids.len() {
-            maps.push_row(ids.get_non_null(i), hashes.get(i))?;
-        }
-        if let Some(progress) = &control.progress {
-            if maps.rows() - last_progress >= control.progress_every.max(1) {
-                last_progress = maps.rows();
-                progress(maps.rows(), total);
+    });
+    // Forward progress from the builder to the callback while the scan runs.
+    let mut last_reported = 0u64;
+    let scanned = {
+        tokio::pin!(scanned);
+        loop {
+            tokio::select! {
+                r = &mut scanned => break r,
+                Some((loaded, total)) = rows_rx.recv(), if control.progress.is_some() => {
+                    if let Some(p) = &control.progress {
+                        p(loaded, total);
+                        last_reported = loaded;
+                    }
+                }
             }
         }
-        Ok(())
-    })
-    .await?;
+    };
+    drop(tx);
+    let built = builder
+        .await
+        .map_err(|e| LoadError::new(ErrorCode::Internal, format!("the build task failed: {e}")))?;
+    // The builder's own error (a null id, too large) explains a scan that stopped early.
+    let (maps, scanned) = match (built, scanned) {
+        (Err(e), _) => {
+            let dir = match locate(path, opts.table_name.as_deref()) {
+                Ok(Located::Table(d)) | Ok(Located::Missing(d)) => d,
+                Err(_) => PathBuf::from(path),
+            };
+            return Err(e.context(dir.display()));
+        }
+        (Ok(_), Err(e)) => return Err(e),
+        (Ok(maps), Ok(scanned)) => (maps, scanned),
+    };
     let maps = maps.unwrap_or_else(|| MapsBuilder::with_capacity(0));
-    if let Some(progress) = &control.progress {
-        if scanned.found && (last_progress != maps.rows() || maps.rows() == 0) {
-            progress(maps.rows(), scanned.total_rows);
+    if let Some(p) = &control.progress {
+        if scanned.found && (maps.rows() != last_reported || maps.rows() == 0) {
+            p(maps.rows(), scanned.total_rows);
         }
     }
     Ok(Loaded {
@@ -111,4 +141,37 @@ pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<L
         version: scanned.version,
         table_dir: scanned.table_dir,
     })
+}
+
+/// The builder side: takes batches in order until the channel closes.
+fn build_from(
+    mut rx: tokio::sync::mpsc::Receiver<(u64, StrColumn, StrColumn)>,
+    id_column: &str,
+    progress: Option<(tokio::sync::mpsc::UnboundedSender<(u64, u64)>, u64)>,
+) -> Result<Option<MapsBuilder>, LoadError> {
+    let mut maps: Option<MapsBuilder> = None;
+    let mut last_progress = 0u64;
+    while let Some((total, ids, hashes)) = rx.blocking_recv() {
+        let maps = maps.get_or_insert_with(|| MapsBuilder::with_capacity(total as usize));
+        if ids.null_count() > 0 {
+            let i = (0..ids.len()).find(|&i| ids.get(i).is_none()).unwrap_or(0);
+            return Err(LoadError::new(
+                ErrorCode::NullId,
+                format!(
+                    "row {} (in scan order) has a null {id_column:?}; every row needs an id",
+                    maps.rows() + i as u64
+                ),
+            ));
+        }
+        for i in 0..ids.len() {
+            maps.push_row(ids.get_non_null(i), hashes.get(i))?;
+        }
+        if let Some((tx, every)) = &progress {
+            if maps.rows() - last_progress >= *every {
+                last_progress = maps.rows();
+                let _ = tx.send((maps.rows(), total));
+            }
+        }
+    }
+    Ok(maps)
 }

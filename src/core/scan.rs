@@ -18,16 +18,18 @@ pub struct Scanned {
 }
 
 /// Streams the id and hash columns of the table at `path` to `visit(total_rows, ids, hashes)`, batch
-/// by batch, in scan order. A missing table is `found: false` with no batches. Errors from `visit`
-/// stop the scan and come back with the table path in front.
-pub async fn scan<F>(
+/// by batch, in scan order (each visit is awaited before the next batch is passed on). A missing
+/// table is `found: false` with no batches. Errors from `visit` stop the scan and come back with
+/// the table path in front.
+pub async fn scan<F, Fut>(
     path: &str,
     opts: &LoadOptions,
     control: &Control,
     mut visit: F,
 ) -> Result<Scanned, LoadError>
 where
-    F: FnMut(u64, &StrColumn, &StrColumn) -> Result<(), LoadError>,
+    F: FnMut(u64, StrColumn, StrColumn) -> Fut,
+    Fut: std::future::Future<Output = Result<(), LoadError>>,
 {
     if opts.batch_size == 0 {
         return Err(LoadError::new(
@@ -140,7 +142,9 @@ where
         };
         let ids = column(&opts.id_column)?;
         let hashes = column(&opts.hash_column)?;
-        visit(total, &ids, &hashes).map_err(|e| e.context(dir.display()))?;
+        visit(total, ids, hashes)
+            .await
+            .map_err(|e| e.context(dir.display()))?;
     }
     control.check(&dir)?;
     Ok(Scanned {
