@@ -60,6 +60,7 @@ interface Row {
   rows: number;
   m: Record<string, { ms: number; peakMB: number; heldMB: number }>;
   filter?: { lookups: number; nativeMs: number; jsMapMs: number };
+  plan?: { items: number; jsMs: number; planMs: number; same: boolean };
 }
 const results: Row[] = [];
 
@@ -85,6 +86,9 @@ for (const line of lines) {
     if (rows === 450_000 || rows === sizes[0]) {
       const p = Bun.spawnSync([process.execPath, join(import.meta.dir, "filter-loop.ts"), path, "5"], { stderr: "pipe" });
       if (p.exitCode === 0) row.filter = JSON.parse(p.stdout.toString().trim());
+      const q = Bun.spawnSync([process.execPath, join(import.meta.dir, "plan.ts"), path, String(rounds)], { stderr: "pipe" });
+      if (q.exitCode === 0) row.plan = JSON.parse(q.stdout.toString().trim());
+      else throw new Error(`plan.ts failed: ${q.stderr.toString()}`);
     }
     results.push(row);
   }
@@ -112,6 +116,12 @@ out.push(`| written by | lookups | native get | JS Map get | native / JS Map |`,
 for (const r of results.filter((r) => r.filter)) {
   const f = r.filter!;
   out.push(`| ${sdk(r.line).version} | ${f.lookups.toLocaleString()} | ${f.nativeMs.toFixed(1)} ms | ${f.jsMapMs.toFixed(1)} ms | ${(f.nativeMs / f.jsMapMs).toFixed(2)}× |`);
+}
+out.push(``, `Change check of a batch (one item per base id, 10% edited, plus 5% new items), end to end including sha256: the service's JS loop (Bun.CryptoHasher + JS Maps) against \`planChanges\`:`, ``);
+out.push(`| written by | items | JS loop | planChanges | speed-up | same result |`, `|---|---:|---:|---:|---:|---|`);
+for (const r of results.filter((r) => r.plan)) {
+  const p = r.plan!;
+  out.push(`| ${sdk(r.line).version} | ${p.items.toLocaleString()} | ${p.jsMs.toFixed(0)} ms | ${p.planMs.toFixed(0)} ms | ${(p.jsMs / p.planMs).toFixed(2)}× | ${p.same ? "yes" : "NO"} |`);
 }
 const report = out.join("\n") + "\n";
 writeFileSync(join(import.meta.dir, "results.md"), report);

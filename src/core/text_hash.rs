@@ -69,6 +69,17 @@ pub fn parse_hex_lower(s: &[u8]) -> Option<[u8; 32]> {
     (bad & INVALID == 0).then_some(out)
 }
 
+/// Lowercase hex of a 32-byte digest, as ASCII bytes (no allocation).
+pub fn hex_lower_bytes(d: &[u8; 32]) -> [u8; 64] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(d) {
+        pair[0] = HEX[(b >> 4) as usize];
+        pair[1] = HEX[(b & 15) as usize];
+    }
+    out
+}
+
 /// Lowercase hex of a 32-byte digest.
 pub fn hex_lower(d: &[u8; 32]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";

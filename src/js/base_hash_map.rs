@@ -1,6 +1,7 @@
 //! `baseHashMap`: a read-only `Map<string, string | null>` from base id to the first row's hash.
 
-use super::keys::string_key;
+use super::keys::{ascii_string, fast_key};
+use crate::core::text_hash::{hex_lower_bytes, HashRef};
 use crate::core::{BaseRef, HashMapsData};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -44,20 +45,22 @@ impl BaseHashMap {
         ts_args_type = "key: string",
         ts_return_type = "string | null | undefined"
     )]
-    pub fn get(&self, key: Unknown) -> Either<Option<String>, Undefined> {
-        let Some(key) = string_key(&key) else {
-            return Either::B(());
+    pub fn get<'env>(&self, env: &'env Env, key: Unknown) -> Result<Unknown<'env>> {
+        let raw = match fast_key(&key).and_then(|k| self.data.find_base(&k)) {
+            None => unsafe { <()>::to_napi_value(env.raw(), ())? },
+            Some(base) => match self.data.base_hash(base) {
+                HashRef::Digest(d) => ascii_string(env, &hex_lower_bytes(d))?,
+                HashRef::Null => unsafe { Null::to_napi_value(env.raw(), Null)? },
+                HashRef::Verbatim(s) => unsafe { String::to_napi_value(env.raw(), s.to_owned())? },
+            },
         };
-        match self.data.find_base(key.as_bytes()) {
-            Some(base) => Either::A(self.data.base_hash(base).to_string_opt()),
-            None => Either::B(()),
-        }
+        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), raw) })
     }
 
     /// Whether `key` is a base id of the table.
     #[napi(ts_args_type = "key: string")]
     pub fn has(&self, key: Unknown) -> bool {
-        string_key(&key).is_some_and(|k| self.data.find_base(k.as_bytes()).is_some())
+        fast_key(&key).is_some_and(|k| self.data.find_base(&k).is_some())
     }
 
     /// Base ids, in insertion order.

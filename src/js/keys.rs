@@ -26,3 +26,52 @@ fn has_unpaired_surrogate(value: &Unknown) -> bool {
         Err(_) => false,
     }
 }
+
+/// A key read with one napi call into a stack buffer (the hot path of `get`/`has`), falling back to
+/// [`string_key`] for long keys and for the rare key that may hold an unpaired surrogate.
+pub enum Key {
+    Short([u8; 256], usize),
+    Long(String),
+}
+
+impl std::ops::Deref for Key {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Key::Short(buf, len) => &buf[..*len],
+            Key::Long(s) => s.as_bytes(),
+        }
+    }
+}
+
+/// [`string_key`], fast: `None` for non-strings (napi refuses them) and unpaired surrogates.
+pub fn fast_key(value: &Unknown) -> Option<Key> {
+    let (env, raw) = (value.value().env, value.raw());
+    let mut buf = [0u8; 256];
+    let mut len = 0usize;
+    let status = unsafe {
+        sys::napi_get_value_string_utf8(env, raw, buf.as_mut_ptr().cast(), buf.len(), &mut len)
+    };
+    if status != sys::Status::napi_ok {
+        return None;
+    }
+    // len == 255 means the buffer may have cut the string: read it whole.
+    if len >= buf.len() - 1 || buf[..len].windows(3).any(|w| w == "\u{FFFD}".as_bytes()) {
+        return string_key(value).map(Key::Long);
+    }
+    Some(Key::Short(buf, len))
+}
+
+/// A JS string from ASCII bytes (one napi call, no UTF-8 decoding).
+pub fn ascii_string(env: &Env, ascii: &[u8]) -> Result<sys::napi_value> {
+    let mut out = std::ptr::null_mut();
+    check_status!(unsafe {
+        sys::napi_create_string_latin1(
+            env.raw(),
+            ascii.as_ptr().cast(),
+            ascii.len() as isize,
+            &mut out,
+        )
+    })?;
+    Ok(out)
+}

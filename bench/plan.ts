@@ -1,0 +1,59 @@
+// planChanges against the service's JS loop (Bun.CryptoHasher + JS Maps), in ONE process,
+// alternating, end to end including hashing. Items: one per base id of the table (90% unchanged,
+// 10% with new text) plus 5% new items. Usage: bun bench/plan.ts <tablePath> [rounds]
+import { buildHashMaps, planChanges } from "../index";
+import { getBaseId } from "../__test__/helpers/reference";
+
+const [tablePath, roundsArg] = process.argv.slice(2);
+const rounds = Number(roundsArg ?? 3);
+
+const first = await buildHashMaps(tablePath);
+const baseHashMap = first.baseHashMap.toMap();
+const existingChunks = first.existingChunks.toMap();
+const items: { id: string; text: string }[] = [];
+let k = 0;
+for (const base of baseHashMap.keys()) {
+  // bench/table.ts stores sha256(base) as the hash, so `text: base` is an unchanged item.
+  items.push({ id: base, text: k++ % 10 === 3 ? `${base} (edited)` : base });
+}
+for (let i = 0; i < items.length / 20; i++) items.push({ id: `new-item-${i}`, text: `new text ${i}` });
+
+function jsLoop(existingIds: Set<string>) {
+  const toEmbed: number[] = [];
+  const hashes: string[] = [];
+  let skipped = 0;
+  items.forEach((item, i) => {
+    const hash = new Bun.CryptoHasher("sha256").update(item.text).digest("hex");
+    if (baseHashMap.get(getBaseId(item.id)) === hash) return void skipped++;
+    toEmbed.push(i);
+    hashes.push(hash);
+  });
+  const idsToDelete: string[] = [];
+  const seen = new Set<string>();
+  for (const i of toEmbed) {
+    const b = getBaseId(items[i].id);
+    if (seen.has(b)) continue;
+    seen.add(b);
+    for (const id of existingChunks.get(b) ?? []) idsToDelete.push(id);
+  }
+  for (const id of idsToDelete) existingIds.delete(id);
+  return { toEmbed, hashes, skipped, idsToDelete };
+}
+
+const times: Record<string, number[]> = { js: [], plan: [] };
+let last: Record<string, unknown> = {};
+for (let r = 0; r < rounds; r++) {
+  for (const which of r % 2 ? ["plan", "js"] : ["js", "plan"]) {
+    const maps = await buildHashMaps(tablePath); // fresh: both paths remove ids from existingIds
+    const ids = which === "js" ? maps.existingIds.toSet() : null;
+    Bun.gc(true);
+    const t0 = performance.now();
+    const result = which === "js" ? jsLoop(ids!) : await planChanges(maps, items);
+    times[which].push(performance.now() - t0);
+    last[which] = result;
+  }
+}
+const same = JSON.stringify(last.js) === JSON.stringify(last.plan);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(JSON.stringify({ items: items.length, jsMs: median(times.js), planMs: median(times.plan), same }));
+if (!same) process.exitCode = 1;
