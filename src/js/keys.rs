@@ -29,6 +29,8 @@ fn has_unpaired_surrogate(value: &Unknown) -> bool {
 
 /// A key read with one napi call into a stack buffer (the hot path of `get`/`has`), falling back to
 /// [`string_key`] for long keys and for the rare key that may hold an unpaired surrogate.
+// The inline buffer is the point: boxing it would bring back the allocation this path avoids.
+#[allow(clippy::large_enum_variant)]
 pub enum Key {
     Short([u8; 256], usize),
     Long(String),
