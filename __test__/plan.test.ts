@@ -3,7 +3,7 @@ import { describe, test, expect, beforeAll, afterAll } from "bun:test";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { buildHashMaps, hashText, hashTexts, planChanges } from "../index";
-import { getBaseId, referenceMaps, type RefMaps } from "./helpers/reference";
+import { referenceMaps, servicePlan, type Item, type RefMaps } from "./helpers/reference";
 import { removeDir, tempDir } from "./helpers/tables";
 import { latest } from "./writers/latest";
 
@@ -42,28 +42,7 @@ describe("hashText / hashTexts", () => {
   });
 });
 
-/** The service's loop, in JS, on JS Maps (mutates ref.existingIds like the service does). */
-function referencePlan(ref: RefMaps, items: { id: string; text: string; contextText?: string }[], forceAll = false) {
-  const toEmbed: number[] = [];
-  const hashes: string[] = [];
-  let skipped = 0;
-  items.forEach((item, i) => {
-    const hash = bunSha(item.contextText || item.text);
-    if (!forceAll && ref.baseHashMap.get(getBaseId(item.id)) === hash) return void skipped++;
-    toEmbed.push(i);
-    hashes.push(hash);
-  });
-  const idsToDelete: string[] = [];
-  const seen = new Set<string>();
-  for (const i of toEmbed) {
-    const b = getBaseId(items[i].id);
-    if (seen.has(b)) continue;
-    seen.add(b);
-    idsToDelete.push(...(ref.existingChunks.get(b) ?? []));
-  }
-  for (const id of idsToDelete) ref.existingIds.delete(id);
-  return { toEmbed, hashes, skipped, idsToDelete };
-}
+const referencePlan = (ref: RefMaps, items: Item[], forceAll = false) => servicePlan(ref, items, forceAll);
 
 describe("planChanges", () => {
   let dir: string;

@@ -2,7 +2,7 @@
 // alternating, end to end including hashing. Items: one per base id of the table (90% unchanged,
 // 10% with new text) plus 5% new items. Usage: bun bench/plan.ts <tablePath> [rounds]
 import { buildHashMaps, planChanges } from "../index";
-import { getBaseId } from "../__test__/helpers/reference";
+import { servicePlan } from "../__test__/helpers/reference";
 
 const [tablePath, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 3);
@@ -18,27 +18,7 @@ for (const base of baseHashMap.keys()) {
 }
 for (let i = 0; i < items.length / 20; i++) items.push({ id: `new-item-${i}`, text: `new text ${i}` });
 
-function jsLoop(existingIds: Set<string>) {
-  const toEmbed: number[] = [];
-  const hashes: string[] = [];
-  let skipped = 0;
-  items.forEach((item, i) => {
-    const hash = new Bun.CryptoHasher("sha256").update(item.text).digest("hex");
-    if (baseHashMap.get(getBaseId(item.id)) === hash) return void skipped++;
-    toEmbed.push(i);
-    hashes.push(hash);
-  });
-  const idsToDelete: string[] = [];
-  const seen = new Set<string>();
-  for (const i of toEmbed) {
-    const b = getBaseId(items[i].id);
-    if (seen.has(b)) continue;
-    seen.add(b);
-    for (const id of existingChunks.get(b) ?? []) idsToDelete.push(id);
-  }
-  for (const id of idsToDelete) existingIds.delete(id);
-  return { toEmbed, hashes, skipped, idsToDelete };
-}
+const jsLoop = (existingIds: Set<string>) => servicePlan({ baseHashMap, existingChunks, existingIds }, items);
 
 const times: Record<string, number[]> = { js: [], plan: [] };
 let last: Record<string, unknown> = {};
