@@ -156,6 +156,31 @@ pub(crate) fn new_js_map<'env, K: ToNapiValue, V: ToNapiValue>(
     Ok((map, set))
 }
 
+/// One step of a map iterator over bases: the next key, value or `[key, value]`, by `part`.
+/// Shared by the iterators of both read-only maps, which differ only in their values.
+pub(crate) fn next_item<V>(
+    data: &HashMapsData,
+    cursor: &mut Option<BaseRef>,
+    done: &mut bool,
+    part: Part,
+    value: impl Fn(BaseRef) -> V,
+) -> Option<Either3<String, V, (String, V)>> {
+    if *done {
+        return None;
+    }
+    let Some(base) = data.next_base(*cursor) else {
+        *done = true;
+        return None;
+    };
+    *cursor = Some(base);
+    let key = || data.base_key(base).to_owned();
+    Some(match part {
+        Part::Keys => Either3::A(key()),
+        Part::Values => Either3::B(value(base)),
+        Part::Entries => Either3::C((key(), value(base))),
+    })
+}
+
 /// Iterator over a [`BaseHashMap`] (keys, values or entries). Also iterable itself.
 #[napi(iterator)]
 pub struct BaseHashMapIterator {
@@ -184,21 +209,13 @@ impl Generator for BaseHashMapIterator {
     type Return = ();
 
     fn next(&mut self, _value: Option<()>) -> Option<Self::Yield> {
-        if self.done {
-            return None;
-        }
-        let Some(base) = self.data.next_base(self.cursor) else {
-            self.done = true;
-            return None;
-        };
-        self.cursor = Some(base);
-        let key = || self.data.base_key(base).to_owned();
-        let value = || self.data.base_hash(base).to_string_opt();
-        Some(match self.part {
-            Part::Keys => Either3::A(key()),
-            Part::Values => Either3::B(value()),
-            Part::Entries => Either3::C((key(), value())),
-        })
+        next_item(
+            &self.data,
+            &mut self.cursor,
+            &mut self.done,
+            self.part,
+            |b| self.data.base_hash(b).to_string_opt(),
+        )
     }
 
     fn complete(&mut self, _value: Option<()>) -> Option<Self::Yield> {

@@ -1,6 +1,6 @@
 //! `existingChunks`: a read-only `Map<string, string[]>` from base id to every id with that base.
 
-use super::base_hash_map::{call_with_this, new_js_map, Part};
+use super::base_hash_map::{call_with_this, new_js_map, next_item, Part};
 use super::keys::string_key;
 use crate::core::{BaseRef, HashMapsData};
 use napi::bindgen_prelude::*;
@@ -155,22 +155,13 @@ impl Generator for ExistingChunksIterator {
     type Return = ();
 
     fn next(&mut self, _value: Option<()>) -> Option<Self::Yield> {
-        if self.done {
-            return None;
-        }
-        let Some(base) = self.data.next_base(self.cursor) else {
-            self.done = true;
-            return None;
-        };
-        self.cursor = Some(base);
-        Some(match self.part {
-            Part::Keys => Either3::A(self.data.base_key(base).to_owned()),
-            Part::Values => Either3::B(chunk_ids(&self.data, base)),
-            Part::Entries => Either3::C((
-                self.data.base_key(base).to_owned(),
-                chunk_ids(&self.data, base),
-            )),
-        })
+        next_item(
+            &self.data,
+            &mut self.cursor,
+            &mut self.done,
+            self.part,
+            |b| chunk_ids(&self.data, b),
+        )
     }
 
     fn complete(&mut self, _value: Option<()>) -> Option<Self::Yield> {
