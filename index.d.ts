@@ -166,7 +166,7 @@ export interface ExistingIdsIterator extends globalThis.Omit<globalThis.Iterator
  *
  * Resolves with empty maps and `tableFound: false` when there is no table at the path. Rejects
  * with an `Error` whose `code` is one of `E_ARG`, `E_NOT_A_TABLE`, `E_SCHEMA`, `E_NULL_ID`, `E_IO`,
- * `E_CORRUPT`, `E_UNSUPPORTED`, `E_VERSION`, `E_ABORTED`, `E_TOO_LARGE`, `E_INTERNAL`, and a
+ * `E_CORRUPT`, `E_UNSUPPORTED`, `E_VERSION`, `E_ABORTED`, `E_CALLBACK`, `E_TOO_LARGE`, `E_INTERNAL`, and a
  * message naming the path and the cause; never with partial maps.
  */
 export declare function buildHashMaps(tablePath: string, options?: BuildHashMapsOptions): Promise<HashMaps>

@@ -43,7 +43,7 @@ pub struct HashMaps {
 ///
 /// Resolves with empty maps and `tableFound: false` when there is no table at the path. Rejects
 /// with an `Error` whose `code` is one of `E_ARG`, `E_NOT_A_TABLE`, `E_SCHEMA`, `E_NULL_ID`, `E_IO`,
-/// `E_CORRUPT`, `E_UNSUPPORTED`, `E_VERSION`, `E_ABORTED`, `E_TOO_LARGE`, `E_INTERNAL`, and a
+/// `E_CORRUPT`, `E_UNSUPPORTED`, `E_VERSION`, `E_ABORTED`, `E_CALLBACK`, `E_TOO_LARGE`, `E_INTERNAL`, and a
 /// message naming the path and the cause; never with partial maps.
 #[napi(
     ts_args_type = "tablePath: string, options?: BuildHashMapsOptions",
