@@ -150,3 +150,14 @@ test("a missing table resolves with empty maps and creates nothing", async () =>
   const { readdirSync } = await import("node:fs");
   expect(readdirSync(dir)).toEqual([]);
 });
+
+test("paths with spaces, non-ASCII characters, '#', '%' and '?'", async () => {
+  for (const name of ["with space", "ünï文書", "hash#dir", "pct%20dir", "q?mark"]) {
+    const root = tempDir("paths");
+    dirs.push(root);
+    const dir = join(root, name);
+    const table = await latest.write(dir, edgeCaseRows());
+    expectSameMaps(await buildHashMaps(join(dir, "embeddings.lance")), await referenceMaps(table));
+    expectSameMaps(await buildHashMaps(dir, { tableName: "embeddings" }), await referenceMaps(table));
+  }
+});
