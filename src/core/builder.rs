@@ -12,22 +12,31 @@ use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
 /// Accumulates rows; [`MapsBuilder::finish`] freezes them.
+///
+/// One large table of ids. A base whose first row's id IS the base string (the common case: an
+/// id without a `#<digits>` suffix) is found through that id: the id has its "starts a base" bit.
+/// Only bases first seen through a chunk id (`x#0`) go into `base_table`, which stays small. So the
+/// common row probes one large table, not two.
 pub struct MapsBuilder {
     ids: IdArena,
     id_table: HashTable<u32>,
-    /// Base table during the build: dense base index (turned into first-id indexes at the end).
+    /// Bases first seen through a chunk id → index of that first id.
     base_table: HashTable<u32>,
-    /// Base index → index of its first id (build only).
-    base_first_id: Vec<u32>,
     /// Per id: it is the first id of its base.
     starts_base: BitVec,
     hashes: HashStore,
-    /// Per base: it has more than one row.
-    multi: BitVec,
-    /// (base index, id index) of every row of a base with more than one row, in scan order.
+    /// Per id (first ids only): its base has more than one row.
+    multi_by_first: BitVec,
+    /// (first id of the base, id index) of every row of a base with more than one row, in scan order.
     multi_rows: Vec<(u32, u32)>,
     hasher: RandomState,
     rows: u64,
+}
+
+/// Whether `id` has no chunk suffix, i.e. is its own base.
+#[inline]
+fn is_whole(id: &[u8]) -> bool {
+    base_id(id).len() == id.len()
 }
 
 impl MapsBuilder {
@@ -36,11 +45,10 @@ impl MapsBuilder {
         MapsBuilder {
             ids: IdArena::with_capacity(expected_rows, expected_rows * 24),
             id_table: HashTable::with_capacity(expected_rows),
-            base_table: HashTable::with_capacity(expected_rows),
-            base_first_id: Vec::with_capacity(expected_rows),
+            base_table: HashTable::new(),
             starts_base: BitVec::with_capacity(expected_rows),
             hashes: HashStore::with_capacity(expected_rows),
-            multi: BitVec::with_capacity(expected_rows),
+            multi_by_first: BitVec::with_capacity(expected_rows),
             multi_rows: Vec::new(),
             hasher: RandomState::default(),
             rows: 0,
@@ -63,50 +71,58 @@ impl MapsBuilder {
         let id_bytes = id.as_bytes();
         let h = self.hasher.hash_one(id_bytes);
         let hasher = &self.hasher;
-        // One probe per table: `entry` finds the key or the slot to insert it.
         let ids = &mut self.ids;
-        let id_index = match self.id_table.entry(
+        let (id_index, id_is_new) = match self.id_table.entry(
             h,
             |&i| ids.get(i) == id_bytes,
             |&j| hasher.hash_one(ids.get(j)),
         ) {
-            Entry::Occupied(e) => *e.get(),
+            Entry::Occupied(e) => (*e.get(), false),
             Entry::Vacant(v) => {
                 let i = ids.push(id_bytes)?;
                 v.insert(i);
                 self.starts_base.push(false);
-                i
+                self.multi_by_first.push(false);
+                (i, true)
             }
         };
+        let ids = &self.ids;
         let base = base_id(id_bytes);
-        let bh = if base.len() == id_bytes.len() {
-            h
-        } else {
-            hasher.hash_one(base)
-        };
-        let (ids, firsts) = (&self.ids, &self.base_first_id);
-        let entry = self.base_table.entry(
-            bh,
-            |&b| base_id(ids.get(firsts[b as usize])) == base,
-            |&c| hasher.hash_one(base_id(ids.get(firsts[c as usize]))),
-        );
-        match entry {
-            Entry::Occupied(e) => {
-                let b = *e.get();
-                if !self.multi.get(b as usize) {
-                    self.multi.set(b as usize, true);
-                    self.multi_rows.push((b, self.base_first_id[b as usize]));
-                }
-                self.multi_rows.push((b, id_index));
+        let whole = base.len() == id_bytes.len();
+        let bh = if whole { h } else { hasher.hash_one(base) };
+        let in_base_table =
+            |bt: &HashTable<u32>| bt.find(bh, |&f| base_id(ids.get(f)) == base).copied();
+        let existing = if whole {
+            if !id_is_new && self.starts_base.get(id_index as usize) {
+                Some(id_index) // this very id started its base
+            } else {
+                in_base_table(&self.base_table)
             }
-            Entry::Vacant(v) => {
+        } else {
+            let starts = &self.starts_base;
+            self.id_table
+                .find(bh, |&j| ids.get(j) == base)
+                .copied()
+                .filter(|&j| starts.get(j as usize) && is_whole(ids.get(j)))
+                .or_else(|| in_base_table(&self.base_table))
+        };
+        match existing {
+            Some(first) => {
+                if !self.multi_by_first.get(first as usize) {
+                    self.multi_by_first.set(first as usize, true);
+                    self.multi_rows.push((first, first));
+                }
+                self.multi_rows.push((first, id_index));
+            }
+            None => {
                 // A base not seen before: its row's id cannot have been seen before either.
-                let b = self.base_first_id.len() as u32;
-                v.insert(b);
-                self.base_first_id.push(id_index);
+                debug_assert!(id_is_new);
                 self.starts_base.set(id_index as usize, true);
                 self.hashes.push(hash);
-                self.multi.push(false);
+                if !whole {
+                    self.base_table
+                        .insert_unique(bh, id_index, |&f| hasher.hash_one(base_id(ids.get(f))));
+                }
             }
         }
         self.rows += 1;
@@ -119,28 +135,31 @@ impl MapsBuilder {
             mut ids,
             mut id_table,
             mut base_table,
-            base_first_id,
             starts_base,
             mut hashes,
-            multi,
+            multi_by_first,
             mut multi_rows,
             hasher,
             rows,
         } = self;
-        // The base table keeps first-id indexes from now on; the hash of each entry is unchanged.
-        for b in base_table.iter_mut() {
-            *b = base_first_id[*b as usize];
+        let base_first = RankedBits::new(starts_base);
+        // Per base (in base order): has more than one row.
+        let mut multi = BitVec::filled(hashes.len(), false);
+        let mut f = 0;
+        while let Some(first) = multi_by_first.next_one(f) {
+            multi.set(base_first.rank(first), true);
+            f = first + 1;
         }
-        drop(base_first_id);
-        // Chunk lists of multi-row bases, grouped by base in base order; a stable sort keeps scan order.
-        multi_rows.sort_by_key(|&(b, _)| b);
+        drop(multi_by_first);
+        // Chunk lists grouped by base: base order is first-id order, and a stable sort keeps scan order.
+        multi_rows.sort_by_key(|&(first, _)| first);
         let mut multi_starts = Vec::with_capacity(multi_rows.len() / 2 + 2);
         let mut multi_ids = Vec::with_capacity(multi_rows.len());
         let mut prev = None;
-        for &(b, id) in &multi_rows {
-            if prev != Some(b) {
+        for &(first, id) in &multi_rows {
+            if prev != Some(first) {
                 multi_starts.push(multi_ids.len() as u32);
-                prev = Some(b);
+                prev = Some(first);
             }
             multi_ids.push(id);
         }
@@ -155,7 +174,7 @@ impl MapsBuilder {
         HashMapsData {
             id_table,
             base_table,
-            base_first: RankedBits::new(starts_base),
+            base_first,
             hashes,
             multi: RankedBits::new(multi),
             multi_starts,

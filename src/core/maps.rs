@@ -54,6 +54,7 @@ impl Chunks<'_> {
 pub struct HashMapsData {
     pub(super) ids: IdArena,
     pub(super) id_table: HashTable<u32>,
+    /// Bases first seen through a chunk id → that id (other bases are found through their id).
     pub(super) base_table: HashTable<u32>,
     pub(super) base_first: RankedBits,
     pub(super) hashes: HashStore,
@@ -97,12 +98,22 @@ impl HashMapsData {
         self.id_table.find(h, |&i| self.ids.get(i) == id).copied()
     }
 
-    /// The base equal to `key`.
+    /// The base equal to `key`: through the id equal to it when that id started the base (and is
+    /// its own base), else through the table of bases first seen by a chunk id.
     pub fn find_base(&self, key: &[u8]) -> Option<BaseRef> {
         let h = self.hash_bytes(key);
-        let first_id = *self
-            .base_table
-            .find(h, |&f| base_id(self.ids.get(f)) == key)?;
+        let first_id = self
+            .id_table
+            .find(h, |&i| self.ids.get(i) == key)
+            .copied()
+            .filter(|&i| {
+                self.base_first.get(i as usize) && base_id(self.ids.get(i)).len() == key.len()
+            })
+            .or_else(|| {
+                self.base_table
+                    .find(h, |&f| base_id(self.ids.get(f)) == key)
+                    .copied()
+            })?;
         Some(BaseRef {
             first_id,
             index: self.base_first.rank(first_id as usize) as u32,

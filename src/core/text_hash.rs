@@ -53,20 +53,29 @@ static NIBBLE: [u8; 256] = {
 };
 
 /// Decodes exactly 64 lowercase hex characters; `None` for anything else.
-///
-/// Branch-free over the characters: hashes are random, so a branch per character (digit or
-/// letter?) mispredicts half the time and cost more than everything else in the build.
 #[inline]
 pub fn parse_hex_lower(s: &[u8]) -> Option<[u8; 32]> {
-    let s: &[u8; 64] = s.try_into().ok()?;
     let mut out = [0u8; 32];
+    decode_hex_into(s, &mut out).then_some(out)
+}
+
+/// Decodes 64 lowercase hex characters into `out`; `false` (with `out` holding garbage) otherwise.
+///
+/// Branch-free over the characters: hashes are random, so a branch per character (digit or
+/// letter?) mispredicts half the time. Writing straight into the destination matters too: decoding
+/// into a stack array and copying it out stalled on store forwarding (byte stores, 16-byte loads).
+#[inline]
+pub fn decode_hex_into(s: &[u8], out: &mut [u8; 32]) -> bool {
+    let Ok(s) = <&[u8; 64]>::try_from(s) else {
+        return false;
+    };
     let mut bad = 0u8;
     for (o, pair) in out.iter_mut().zip(s.chunks_exact(2)) {
         let (hi, lo) = (NIBBLE[pair[0] as usize], NIBBLE[pair[1] as usize]);
         bad |= hi | lo;
         *o = hi << 4 | lo;
     }
-    (bad & INVALID == 0).then_some(out)
+    bad & INVALID == 0
 }
 
 /// Lowercase hex of a 32-byte digest, as ASCII bytes (no allocation).
@@ -119,18 +128,17 @@ impl HashStore {
     }
 
     /// Appends a value given as UTF-8 bytes, or `None` for null.
+    #[inline]
     pub fn push(&mut self, value: Option<&str>) {
         let i = self.digests.len() as u32;
-        match value.and_then(|v| parse_hex_lower(v.as_bytes())) {
-            Some(d) => {
-                self.digests.push(d);
-                self.is_other.push(false);
-            }
-            None => {
-                self.digests.push([0; 32]);
-                self.is_other.push(true);
-                self.others.insert(i, value.map(Box::from));
-            }
+        self.digests.push([0; 32]);
+        let slot = self.digests.last_mut().expect("just pushed");
+        if value.is_some_and(|v| decode_hex_into(v.as_bytes(), slot)) {
+            self.is_other.push(false);
+        } else {
+            *slot = [0; 32];
+            self.is_other.push(true);
+            self.others.insert(i, value.map(Box::from));
         }
     }
 
