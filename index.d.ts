@@ -254,7 +254,10 @@ export declare function hashTexts(texts: Array<string>): Array<string>
  */
 export declare function planChanges(maps: HashMaps, items: PlanItem[], options?: PlanOptions): Promise<ChangePlan>
 
-/** One item of a batch, as the service's `embedBatch` receives it. */
+/**
+ * One item of a batch, as the service's `embedBatch` receives it (declared for TypeScript; read by
+ * `items::read_items`).
+ */
 export interface PlanItem {
   /** The item's id; its base id (see `getBaseId`) is looked up in `baseHashMap`. */
   id: string

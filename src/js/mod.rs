@@ -7,6 +7,7 @@ pub mod errors;
 pub mod existing_chunks;
 pub mod existing_ids;
 pub mod hashing;
+pub mod items;
 pub mod keys;
 pub mod options;
 pub mod plan;

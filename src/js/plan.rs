@@ -3,6 +3,7 @@
 use super::base_hash_map::BaseHashMap;
 use super::errors::{from_panic, to_napi};
 use super::existing_ids::ExistingIds;
+use super::items::{read_items, Items};
 use crate::core::hashing::digests;
 use crate::core::plan::plan;
 use crate::core::text_hash::hex_lower;
@@ -16,8 +17,9 @@ use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// One item of a batch, as the service's `embedBatch` receives it.
-#[napi(object, object_to_js = false)]
+/// One item of a batch, as the service's `embedBatch` receives it (declared for TypeScript; read by
+/// `items::read_items`).
+#[napi(object, object_to_js = false, object_from_js = false)]
 pub struct PlanItem {
     /// The item's id; its base id (see `getBaseId`) is looked up in `baseHashMap`.
     pub id: String,
@@ -81,8 +83,10 @@ fn parse(
         .get_named_property("baseHashMap")
         .map_err(|_| arg("maps.baseHashMap is not the baseHashMap buildHashMaps returned"))?;
     let data = base.data.clone();
-    let items: Vec<PlanItem> = unsafe { Vec::<PlanItem>::from_napi_value(env, items.raw()) }
-        .map_err(|e| arg(format!("items must be an array of {{ id: string, text: string, contextText?: string }}: {e}")))?;
+    let Items {
+        ids: items_ids,
+        texts,
+    } = read_items(items)?;
     let opts = match options {
         Some(o) if !matches!(o.get_type(), Ok(ValueType::Undefined) | Ok(ValueType::Null)) => {
             if !matches!(o.get_type(), Ok(ValueType::Object)) {
@@ -109,15 +113,6 @@ fn parse(
     } else {
         None
     };
-    let mut items_ids = Vec::with_capacity(items.len());
-    let mut texts = Vec::with_capacity(items.len());
-    for it in items {
-        items_ids.push(it.id);
-        texts.push(match it.context_text {
-            Some(c) if !c.is_empty() => c,
-            _ => it.text,
-        });
-    }
     let force_all = opts.and_then(|o| o.force_all).unwrap_or(false);
     Ok((
         Inputs {
