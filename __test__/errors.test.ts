@@ -1,7 +1,7 @@
 // Bad input: every failure rejects with an Error carrying a stable code; nothing is written.
 import { describe, test, expect, afterEach } from "bun:test";
 import { mkdirSync, readdirSync, rmSync, truncateSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { buildHashMaps } from "../index";
 import { removeDir, serviceRows, tempDir, treeDigest } from "./helpers/tables";
 import { latest } from "./writers/latest";
@@ -157,27 +157,33 @@ describe("corruption", () => {
   test("a truncated data file", async () => {
     const { p, dataFiles } = await damagedTable("trunc");
     truncateSync(dataFiles[1], Math.floor(statSync(dataFiles[1]).size / 2));
-    await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+    const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+    expect(e.message).toContain(basename(dataFiles[1]));
   });
 
   test("a deleted data file", async () => {
     const { p, dataFiles } = await damagedTable("deleted");
     rmSync(dataFiles[2]);
-    await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+    const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+    expect(e.message).toContain(basename(dataFiles[2]));
   });
 
   test("a garbage manifest", async () => {
     const { p } = await damagedTable("manifest");
     const versions = join(p, "_versions");
-    for (const f of readdirSync(versions)) writeFileSync(join(versions, f), "garbage".repeat(100));
-    await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+    const names = readdirSync(versions);
+    for (const f of names) writeFileSync(join(versions, f), "garbage".repeat(100));
+    const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+    expect(e.message).toContain(`_versions/${names.sort().at(-1)}`);
   });
 
   test("a damaged deletion file", async () => {
     const { p } = await damagedTable("deletion");
     const del = join(p, "_deletions");
-    for (const f of readdirSync(del)) writeFileSync(join(del, f), "garbage");
-    await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+    const names = readdirSync(del);
+    for (const f of names) writeFileSync(join(del, f), "garbage");
+    const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+    expect(names.some((n) => e.message.includes(`_deletions/${n}`))).toBe(true);
   });
 });
 

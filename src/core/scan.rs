@@ -72,6 +72,12 @@ where
     }
     let ds = builder.load().await.map_err(|e| {
         let mut err = from_lance(&e, &dir, "opening the table");
+        if err.code == ErrorCode::Corrupt {
+            err.message.push_str(&format!(
+                "; the manifests it may have read: {}",
+                manifest_files(&dir)
+            ));
+        }
         // `locate` saw `_versions`: "not found" here means the requested version has no manifest.
         if let (Some(v), lance::Error::DatasetNotFound { .. }) = (opts.version, &e) {
             err.code = ErrorCode::Version;
@@ -130,7 +136,17 @@ where
 
     while let Some(batch) = stream.next().await {
         control.check(&dir)?;
-        let batch = batch.map_err(|e| from_lance(&e, &dir, "reading the table"))?;
+        let batch = match batch {
+            Ok(b) => b,
+            Err(e) => {
+                let mut err = from_lance(&e, &dir, "reading the table");
+                if let Some(files) = unreadable_fragment(&ds, &projection).await {
+                    err.message
+                        .push_str(&format!("; the unreadable files: {files}"));
+                }
+                return Err(err);
+            }
+        };
         let column = |name: &str| {
             let array = batch.column_by_name(name).ok_or_else(|| {
                 LoadError::new(
@@ -153,4 +169,55 @@ where
         total_rows: total,
         table_dir: dir,
     })
+}
+
+/// The first fragment that fails to scan on its own, named by its files (only called after a scan
+/// failed, to say which files are damaged).
+async fn unreadable_fragment(ds: &lance::Dataset, projection: &[&str]) -> Option<String> {
+    for fragment in ds.get_fragments() {
+        let meta = fragment.metadata().clone();
+        let mut scanner = ds.scan();
+        scanner.project(projection).ok()?;
+        scanner.with_fragments(vec![meta.clone()]);
+        let readable = async {
+            let mut stream = scanner.try_into_stream().await?;
+            while let Some(batch) = stream.next().await {
+                batch?;
+            }
+            Ok::<(), lance::Error>(())
+        }
+        .await;
+        if readable.is_err() {
+            let mut files: Vec<String> = meta
+                .files
+                .iter()
+                .map(|f| format!("data/{}", f.path))
+                .collect();
+            if let Some(d) = &meta.deletion_file {
+                files.push(format!(
+                    "_deletions/{}-{}-{}.{}",
+                    meta.id,
+                    d.read_version,
+                    d.id,
+                    d.file_type.suffix()
+                ));
+            }
+            return Some(format!("fragment {}: {}", meta.id, files.join(", ")));
+        }
+    }
+    None
+}
+
+/// The manifest files of the table, for a message about an unreadable manifest.
+fn manifest_files(dir: &std::path::Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("_versions"))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| format!("_versions/{}", e.file_name().to_string_lossy()))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names.join(", ")
 }
