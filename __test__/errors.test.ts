@@ -2,7 +2,7 @@
 import { describe, test, expect, afterEach } from "bun:test";
 import { mkdirSync, readdirSync, rmSync, truncateSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { buildHashMaps } from "../index";
+import { buildHashMaps, planChanges } from "../index";
 import { removeDir, serviceRows, tempDir, treeDigest } from "./helpers/tables";
 import { latest } from "./writers/latest";
 import { v013 } from "./writers/lancedb-0.13/writer";
@@ -198,5 +198,9 @@ test("the table is only read: every file is unchanged after good and bad calls",
   await rejection(buildHashMaps(p, { hashColumn: "nope" }));
   await rejection(buildHashMaps(p, { version: 99 }));
   await buildHashMaps(d, { tableName: "other" });
+  await rejection(buildHashMaps(p, { signal: AbortSignal.abort() }));
+  await buildHashMaps(p, { onProgress: () => {}, progressEvery: 10, batchSize: 50 });
+  await rejection(buildHashMaps(p, { onProgress: () => { throw new Error("x"); }, progressEvery: 10, batchSize: 50 }));
+  await planChanges(await buildHashMaps(p), [{ id: "workspace/node-1-0", text: "changed" }]);
   expect(treeDigest(d)).toBe(before);
 });
