@@ -1,0 +1,69 @@
+// The package as a user gets it: `npm pack` of the main package and of the linux-x64-gnu platform
+// package, installed into a fresh project with no Rust on PATH, then run from node, from bun and
+// from a `bun build --compile` binary of that project.
+import { test, expect, afterAll } from "bun:test";
+import { cpSync, existsSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { removeDir, serviceRows, tempDir } from "./helpers/tables";
+import { latest } from "./writers/latest";
+
+const root = join(import.meta.dir, "..");
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+
+function sh(cmd: string[], cwd: string, env: Record<string, string | undefined> = process.env) {
+  const p = Bun.spawnSync(cmd, { cwd, env, stderr: "pipe" });
+  if (p.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed (${p.exitCode}): ${p.stderr.toString()}`);
+  return p.stdout.toString();
+}
+
+test("npm pack → a fresh project without Rust → bun, node and a compiled binary", async () => {
+  const work = tempDir("pack");
+  dirs.push(work);
+  const version = require(join(root, "package.json")).version;
+
+  sh(["npm", "pack", "--pack-destination", work, "--loglevel=error"], root);
+  const platformDir = join(work, "platform");
+  cpSync(join(root, "npm", "linux-x64-gnu"), platformDir, { recursive: true });
+  cpSync(join(root, "lance-hashmaps.linux-x64-gnu.node"), join(platformDir, "lance-hashmaps.linux-x64-gnu.node"));
+  sh(["npm", "pack", "--pack-destination", work, "--loglevel=error"], platformDir);
+
+  const app = join(work, "app");
+  Bun.spawnSync(["mkdir", "-p", app]);
+  writeFileSync(
+    join(app, "package.json"),
+    JSON.stringify({
+      name: "app",
+      private: true,
+      dependencies: {
+        "lance-hashmaps": `file:../lance-hashmaps-${version}.tgz`,
+        "lance-hashmaps-linux-x64-gnu": `file:../lance-hashmaps-linux-x64-gnu-${version}.tgz`,
+      },
+    }),
+  );
+  sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], app);
+  // The main package carries no binary: it must come from the platform package.
+  expect(readdirSync(join(app, "node_modules", "lance-hashmaps")).filter((f) => f.endsWith(".node"))).toEqual([]);
+  expect(existsSync(join(app, "node_modules", "lance-hashmaps-linux-x64-gnu", "lance-hashmaps.linux-x64-gnu.node"))).toBe(true);
+
+  const db = join(work, "db");
+  const rows = serviceRows(1000);
+  await latest.write(db, rows);
+  const tablePath = join(db, "embeddings.lance");
+  writeFileSync(
+    join(app, "main.mjs"),
+    `import { buildHashMaps } from "lance-hashmaps";
+const m = await buildHashMaps(process.argv[2]);
+console.log(JSON.stringify({ rows: m.rowCount, found: m.tableFound, hash: m.baseHashMap.get("workspace/node-1-0") }));\n`,
+  );
+  // No Rust toolchain on PATH: only node's and bun's own directories and the system ones.
+  const noRust = { ...process.env, PATH: [dirname(process.execPath), dirname(Bun.which("node")!), "/usr/bin", "/bin"].join(":") };
+  expect(Bun.which("cargo", { PATH: noRust.PATH })).toBeNull();
+  expect(Bun.which("rustc", { PATH: noRust.PATH })).toBeNull();
+  const want = { rows: rows.length, found: true, hash: rows.find((r) => r.id === "workspace/node-1-0")!.text_hash };
+
+  expect(JSON.parse(sh(["node", "main.mjs", tablePath], app, noRust))).toEqual(want);
+  expect(JSON.parse(sh([process.execPath, "main.mjs", tablePath], app, noRust))).toEqual(want);
+  sh([process.execPath, "build", "--compile", "main.mjs", "--outfile", "main-bin"], app, noRust);
+  expect(JSON.parse(sh([join(app, "main-bin"), tablePath], "/", noRust))).toEqual(want);
+}, 300_000);
