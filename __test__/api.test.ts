@@ -145,6 +145,23 @@ describe("existingIds behaves like a JS Set", () => {
     expect(existingIds.delete(42 as any)).toBe(false);
   });
 
+  test("toSet() survives a Set#add that calls back into existingIds", async () => {
+    const { existingIds } = await load();
+    const original = Set.prototype.add;
+    let calls = 0;
+    Set.prototype.add = function (this: Set<unknown>, v: unknown) {
+      if (calls++ === 0) existingIds.delete("doc1#1");
+      return original.call(this, v);
+    };
+    try {
+      const copy = existingIds.toSet();
+      expect(copy.has("doc1#0")).toBe(true);
+      expect(existingIds.has("doc1#1")).toBe(false);
+    } finally {
+      Set.prototype.add = original;
+    }
+  });
+
   test("each call returns independent structures", async () => {
     const a = await load();
     const b = await load();

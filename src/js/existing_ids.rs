@@ -127,11 +127,19 @@ impl ExistingIds {
         let ctor: Function<(), Unknown> = env.get_global()?.get_named_property("Set")?;
         let set = ctor.new_instance(())?.coerce_to_object()?;
         let add: Function<String, Unknown> = set.get_named_property("add")?;
-        let state = self.state.borrow();
-        let mut pos = 0;
-        while let Some((p, id)) = state.next_from(pos) {
-            pos = p + 1;
-            add.apply(set, id.to_owned())?;
+        // Copied out first: no borrow may be held while JS runs (a patched Set#add could call back).
+        let ids: Vec<String> = {
+            let state = self.state.borrow();
+            let mut ids = Vec::with_capacity(state.size());
+            let mut pos = 0;
+            while let Some((p, id)) = state.next_from(pos) {
+                pos = p + 1;
+                ids.push(id.to_owned());
+            }
+            ids
+        };
+        for id in ids {
+            add.apply(set, id)?;
         }
         Ok(set)
     }
