@@ -35,13 +35,14 @@ impl ObjectFinalize for BaseHashMap {
 #[napi]
 impl BaseHashMap {
     /// Number of distinct base ids.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn size(&self) -> u32 {
         self.data.base_count() as u32
     }
 
     /// The hash stored for `key`: a string, `null` for a stored null, `undefined` when absent.
     #[napi(
+        catch_unwind,
         ts_args_type = "key: string",
         ts_return_type = "string | null | undefined"
     )]
@@ -58,31 +59,32 @@ impl BaseHashMap {
     }
 
     /// Whether `key` is a base id of the table.
-    #[napi(ts_args_type = "key: string")]
+    #[napi(catch_unwind, ts_args_type = "key: string")]
     pub fn has(&self, key: Unknown) -> bool {
         fast_key(&key).is_some_and(|k| self.data.find_base(&k).is_some())
     }
 
     /// Base ids, in insertion order.
-    #[napi(ts_return_type = "MapIterator<string>")]
+    #[napi(catch_unwind, ts_return_type = "MapIterator<string>")]
     pub fn keys(&self) -> BaseHashMapIterator {
         BaseHashMapIterator::new(&self.data, Part::Keys)
     }
 
     /// Hashes, in insertion order.
-    #[napi(ts_return_type = "MapIterator<string | null>")]
+    #[napi(catch_unwind, ts_return_type = "MapIterator<string | null>")]
     pub fn values(&self) -> BaseHashMapIterator {
         BaseHashMapIterator::new(&self.data, Part::Values)
     }
 
     /// `[baseId, hash]` pairs, in insertion order.
-    #[napi(ts_return_type = "MapIterator<[string, string | null]>")]
+    #[napi(catch_unwind, ts_return_type = "MapIterator<[string, string | null]>")]
     pub fn entries(&self) -> BaseHashMapIterator {
         BaseHashMapIterator::new(&self.data, Part::Entries)
     }
 
     /// Same as `entries()`, so `for (const [baseId, hash] of map)` works.
     #[napi(
+        catch_unwind,
         well_known_symbol = "iterator",
         ts_return_type = "MapIterator<[string, string | null]>"
     )]
@@ -92,6 +94,7 @@ impl BaseHashMap {
 
     /// Calls `callbackfn(hash, baseId, map)` for each entry, in insertion order.
     #[napi(
+        catch_unwind,
         ts_args_type = "callbackfn: (value: string | null, key: string, map: BaseHashMap) => void, thisArg?: any"
     )]
     pub fn for_each(
@@ -114,7 +117,7 @@ impl BaseHashMap {
     }
 
     /// A plain JS `Map` with the same entries and order (this copies every entry into JS strings).
-    #[napi(ts_return_type = "Map<string, string | null>")]
+    #[napi(catch_unwind, ts_return_type = "Map<string, string | null>")]
     pub fn to_map<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
         let (map, set) = new_js_map(env)?;
         let mut cursor = None;

@@ -46,6 +46,7 @@ pub struct HashMaps {
 /// `E_CORRUPT`, `E_UNSUPPORTED`, `E_VERSION`, `E_ABORTED`, `E_CALLBACK`, `E_TOO_LARGE`, `E_INTERNAL`, and a
 /// message naming the path and the cause; never with partial maps.
 #[napi(
+    catch_unwind,
     ts_args_type = "tablePath: string, options?: BuildHashMapsOptions",
     ts_return_type = "Promise<HashMaps>"
 )]

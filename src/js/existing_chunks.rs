@@ -35,13 +35,17 @@ fn chunk_ids(data: &HashMapsData, base: BaseRef) -> Vec<String> {
 #[napi]
 impl ExistingChunks {
     /// Number of distinct base ids.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn size(&self) -> u32 {
         self.data.base_count() as u32
     }
 
     /// The ids with base `key`, in scan order; `undefined` when absent.
-    #[napi(ts_args_type = "key: string", ts_return_type = "string[] | undefined")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "key: string",
+        ts_return_type = "string[] | undefined"
+    )]
     pub fn get(&self, key: Unknown) -> Either<Vec<String>, Undefined> {
         let Some(key) = string_key(&key) else {
             return Either::B(());
@@ -53,31 +57,32 @@ impl ExistingChunks {
     }
 
     /// Whether `key` is a base id of the table.
-    #[napi(ts_args_type = "key: string")]
+    #[napi(catch_unwind, ts_args_type = "key: string")]
     pub fn has(&self, key: Unknown) -> bool {
         string_key(&key).is_some_and(|k| self.data.find_base(k.as_bytes()).is_some())
     }
 
     /// Base ids, in insertion order.
-    #[napi(ts_return_type = "MapIterator<string>")]
+    #[napi(catch_unwind, ts_return_type = "MapIterator<string>")]
     pub fn keys(&self) -> ExistingChunksIterator {
         ExistingChunksIterator::new(&self.data, Part::Keys)
     }
 
     /// Id lists, in insertion order.
-    #[napi(ts_return_type = "MapIterator<string[]>")]
+    #[napi(catch_unwind, ts_return_type = "MapIterator<string[]>")]
     pub fn values(&self) -> ExistingChunksIterator {
         ExistingChunksIterator::new(&self.data, Part::Values)
     }
 
     /// `[baseId, ids]` pairs, in insertion order.
-    #[napi(ts_return_type = "MapIterator<[string, string[]]>")]
+    #[napi(catch_unwind, ts_return_type = "MapIterator<[string, string[]]>")]
     pub fn entries(&self) -> ExistingChunksIterator {
         ExistingChunksIterator::new(&self.data, Part::Entries)
     }
 
     /// Same as `entries()`.
     #[napi(
+        catch_unwind,
         well_known_symbol = "iterator",
         ts_return_type = "MapIterator<[string, string[]]>"
     )]
@@ -87,6 +92,7 @@ impl ExistingChunks {
 
     /// Calls `callbackfn(ids, baseId, map)` for each entry, in insertion order.
     #[napi(
+        catch_unwind,
         ts_args_type = "callbackfn: (value: string[], key: string, map: ExistingChunks) => void, thisArg?: any"
     )]
     pub fn for_each(
@@ -109,7 +115,7 @@ impl ExistingChunks {
     }
 
     /// A plain JS `Map` with the same entries and order.
-    #[napi(ts_return_type = "Map<string, string[]>")]
+    #[napi(catch_unwind, ts_return_type = "Map<string, string[]>")]
     pub fn to_map<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
         let (map, set) = new_js_map(env)?;
         let mut cursor = None;

@@ -35,25 +35,25 @@ enum SetPart {
 #[napi]
 impl ExistingIds {
     /// Number of ids in the set.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn size(&self) -> u32 {
         self.state.borrow().size() as u32
     }
 
     /// Whether `value` is in the set.
-    #[napi(ts_args_type = "value: string")]
+    #[napi(catch_unwind, ts_args_type = "value: string")]
     pub fn has(&self, value: Unknown) -> bool {
         string_key(&value).is_some_and(|v| self.state.borrow().has(&v))
     }
 
     /// Removes `value`; `true` if it was in the set.
-    #[napi(ts_args_type = "value: string")]
+    #[napi(catch_unwind, ts_args_type = "value: string")]
     pub fn delete(&self, value: Unknown) -> bool {
         string_key(&value).is_some_and(|v| self.state.borrow_mut().delete(&v))
     }
 
     /// Adds `value` (a string) at the end if absent; returns the set, like `Set#add`.
-    #[napi(ts_args_type = "value: string", ts_return_type = "this")]
+    #[napi(catch_unwind, ts_args_type = "value: string", ts_return_type = "this")]
     pub fn add<'env>(&self, this: This<'env>, value: Unknown) -> Result<Object<'env>> {
         let Some(v) = string_key(&value) else {
             return Err(Error::new(
@@ -66,37 +66,42 @@ impl ExistingIds {
     }
 
     /// Removes every id.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn clear(&self) {
         self.state.borrow_mut().clear();
     }
 
     /// The ids, in insertion order.
-    #[napi(ts_return_type = "SetIterator<string>")]
+    #[napi(catch_unwind, ts_return_type = "SetIterator<string>")]
     pub fn values(&self) -> ExistingIdsIterator {
         ExistingIdsIterator::new(&self.state, SetPart::Values)
     }
 
     /// Same as `values()`, as on a JS `Set`.
-    #[napi(ts_return_type = "SetIterator<string>")]
+    #[napi(catch_unwind, ts_return_type = "SetIterator<string>")]
     pub fn keys(&self) -> ExistingIdsIterator {
         ExistingIdsIterator::new(&self.state, SetPart::Values)
     }
 
     /// `[id, id]` pairs, as on a JS `Set`.
-    #[napi(ts_return_type = "SetIterator<[string, string]>")]
+    #[napi(catch_unwind, ts_return_type = "SetIterator<[string, string]>")]
     pub fn entries(&self) -> ExistingIdsIterator {
         ExistingIdsIterator::new(&self.state, SetPart::Entries)
     }
 
     /// Same as `values()`, so `for (const id of set)` works.
-    #[napi(well_known_symbol = "iterator", ts_return_type = "SetIterator<string>")]
+    #[napi(
+        catch_unwind,
+        well_known_symbol = "iterator",
+        ts_return_type = "SetIterator<string>"
+    )]
     pub fn iterator(&self) -> ExistingIdsIterator {
         ExistingIdsIterator::new(&self.state, SetPart::Values)
     }
 
     /// Calls `callbackfn(id, id, set)` for each id, in insertion order (live, like `Set#forEach`).
     #[napi(
+        catch_unwind,
         ts_args_type = "callbackfn: (value: string, value2: string, set: ExistingIds) => void, thisArg?: any"
     )]
     pub fn for_each(
@@ -122,7 +127,7 @@ impl ExistingIds {
     }
 
     /// A plain JS `Set` with the same ids and order.
-    #[napi(ts_return_type = "Set<string>")]
+    #[napi(catch_unwind, ts_return_type = "Set<string>")]
     pub fn to_set<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
         let ctor: Function<(), Unknown> = env.get_global()?.get_named_property("Set")?;
         let set = ctor.new_instance(())?.coerce_to_object()?;

@@ -6,13 +6,13 @@ use crate::core::text_hash::hex_lower;
 use napi_derive::napi;
 
 /// sha256 of the UTF-8 bytes of `text`, as 64 lowercase hex characters.
-#[napi]
+#[napi(catch_unwind)]
 pub fn hash_text(text: String) -> String {
     hex_lower(&digest(&text))
 }
 
 /// `hashText` of every text, in order. Batches of 512 or more are hashed on every core.
-#[napi]
+#[napi(catch_unwind)]
 pub fn hash_texts(texts: Vec<String>) -> Vec<String> {
     digests(&texts).iter().map(hex_lower).collect()
 }

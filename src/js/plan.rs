@@ -134,6 +134,7 @@ fn parse(
 /// destructurable object and the change to `existingIds` is explicit at the call site.
 /// Rejects with `E_ARG` (code) for malformed arguments.
 #[napi(
+    catch_unwind,
     ts_args_type = "maps: HashMaps, items: PlanItem[], options?: PlanOptions",
     ts_return_type = "Promise<ChangePlan>"
 )]
