@@ -81,6 +81,8 @@ describe("planChanges", () => {
     { id: "upper", text: "gamma" },
     { id: "same", text: "alpha" },
     { id: "chunked#1", text: "beta" },
+    { id: "long-text", text: "ü".repeat(3000), contextText: "x".repeat(5000) }, // longer than the read buffer
+    { id: "long-id-" + "y".repeat(2000), text: "z".repeat(1500) },
   ];
 
   for (const forceAll of [false, true]) {

@@ -26,6 +26,22 @@ struct Reader {
 }
 
 impl Reader {
+    /// Reads the JS string `value` as UTF-8 into the buffer's whole capacity (one napi call).
+    fn read_into_buf(&mut self, value: sys::napi_value) -> (sys::napi_status, usize) {
+        let mut len = 0usize;
+        let cap = self.buf.capacity();
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(
+                self.env,
+                value,
+                self.buf.as_mut_ptr().cast(),
+                cap,
+                &mut len,
+            )
+        };
+        (status, len)
+    }
+
     /// `obj[key]` as a string; `None` when it is `undefined` or `null`; an error for anything else.
     fn string(
         &mut self,
@@ -39,17 +55,7 @@ impl Reader {
         {
             return Err(arg(format!("{SHAPE}: items[{i}] is not an object")));
         }
-        let mut len = 0usize;
-        let cap = self.buf.capacity();
-        let status = unsafe {
-            sys::napi_get_value_string_utf8(
-                self.env,
-                value,
-                self.buf.as_mut_ptr().cast(),
-                cap,
-                &mut len,
-            )
-        };
+        let (status, mut len) = self.read_into_buf(value);
         if status != sys::Status::napi_ok {
             let mut t = 0;
             unsafe { sys::napi_typeof(self.env, value, &mut t) };
@@ -59,22 +65,13 @@ impl Reader {
                 Err(arg(format!("{SHAPE}: items[{i}].{what} is not a string")))
             };
         }
-        if len + 1 >= cap {
+        if len + 1 >= self.buf.capacity() {
             // The buffer may have cut the string: ask for its length and read it again.
             unsafe {
                 sys::napi_get_value_string_utf8(self.env, value, ptr::null_mut(), 0, &mut len)
             };
             self.buf.reserve(len + 1);
-            let cap = self.buf.capacity();
-            unsafe {
-                sys::napi_get_value_string_utf8(
-                    self.env,
-                    value,
-                    self.buf.as_mut_ptr().cast(),
-                    cap,
-                    &mut len,
-                )
-            };
+            len = self.read_into_buf(value).1;
         }
         // SAFETY: napi wrote `len` bytes of UTF-8 (it replaces lone surrogates with U+FFFD).
         unsafe { self.buf.set_len(len) };
