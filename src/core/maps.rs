@@ -156,6 +156,11 @@ impl HashMapsData {
         Some(BaseRef { first_id, index })
     }
 
+    /// Every base, in insertion order.
+    pub fn bases(&self) -> impl Iterator<Item = BaseRef> + '_ {
+        std::iter::successors(self.next_base(None), |&b| self.next_base(Some(b)))
+    }
+
     /// Bytes of memory this structure holds (not counting the struct itself).
     pub fn heap_bytes(&self) -> usize {
         self.ids.heap_bytes()

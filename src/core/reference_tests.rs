@@ -98,6 +98,13 @@ fn check(rows: &[(String, Option<String>)]) {
         assert_eq!(cursor, Some(found), "iteration order at {base:?}");
     }
     assert_eq!(data.next_base(cursor), None);
+    let keys: Vec<&str> = data.bases().map(|b| data.base_key(b)).collect();
+    let want: Vec<&str> = reference
+        .base_hash
+        .iter()
+        .map(|(b, _)| b.as_str())
+        .collect();
+    assert_eq!(keys, want, "bases() order");
     assert_eq!(data.find_base(b"never-a-base#"), None);
 
     // existingIds: order, has, and the Set semantics of delete / add.

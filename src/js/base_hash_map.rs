@@ -103,9 +103,7 @@ impl BaseHashMap {
         callbackfn: Function<FnArgs<(Option<String>, String, Object)>, Unknown>,
         this_arg: Option<Unknown>,
     ) -> Result<()> {
-        let mut cursor = None;
-        while let Some(base) = self.data.next_base(cursor) {
-            cursor = Some(base);
+        for base in self.data.bases() {
             let args = (
                 self.data.base_hash(base).to_string_opt(),
                 self.data.base_key(base).to_owned(),
@@ -120,9 +118,7 @@ impl BaseHashMap {
     #[napi(catch_unwind, ts_return_type = "Map<string, string | null>")]
     pub fn to_map<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
         let (map, set) = new_js_map(env)?;
-        let mut cursor = None;
-        while let Some(base) = self.data.next_base(cursor) {
-            cursor = Some(base);
+        for base in self.data.bases() {
             let args = (
                 self.data.base_key(base).to_owned(),
                 self.data.base_hash(base).to_string_opt(),

@@ -101,9 +101,7 @@ impl ExistingChunks {
         callbackfn: Function<FnArgs<(Vec<String>, String, Object)>, Unknown>,
         this_arg: Option<Unknown>,
     ) -> Result<()> {
-        let mut cursor = None;
-        while let Some(base) = self.data.next_base(cursor) {
-            cursor = Some(base);
+        for base in self.data.bases() {
             let args = (
                 chunk_ids(&self.data, base),
                 self.data.base_key(base).to_owned(),
@@ -118,9 +116,7 @@ impl ExistingChunks {
     #[napi(catch_unwind, ts_return_type = "Map<string, string[]>")]
     pub fn to_map<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
         let (map, set) = new_js_map(env)?;
-        let mut cursor = None;
-        while let Some(base) = self.data.next_base(cursor) {
-            cursor = Some(base);
+        for base in self.data.bases() {
             set.apply(
                 map,
                 FnArgs::from((
