@@ -163,9 +163,7 @@ fn build_from(
                 ),
             ));
         }
-        for i in 0..ids.len() {
-            maps.push_row(ids.get_non_null(i), hashes.get(i))?;
-        }
+        maps.push_batch(&ids, &hashes)?;
         if let Some((tx, every)) = &progress {
             if maps.rows() - last_progress >= *every {
                 last_progress = maps.rows();

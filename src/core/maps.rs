@@ -9,6 +9,7 @@
 use super::base_id::base_id;
 use super::bits::RankedBits;
 use super::id_arena::IdArena;
+use super::id_table::IdTable;
 use super::text_hash::{HashRef, HashStore};
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
@@ -53,9 +54,9 @@ impl Chunks<'_> {
 /// The frozen result of one scan.
 pub struct HashMapsData {
     pub(super) ids: IdArena,
-    pub(super) id_table: HashTable<u32>,
+    pub(super) id_table: IdTable,
     /// Bases first seen through a chunk id → that id (other bases are found through their id).
-    pub(super) base_table: HashTable<u32>,
+    pub(super) base_table: HashTable<(u32, u32)>,
     pub(super) base_first: RankedBits,
     pub(super) hashes: HashStore,
     pub(super) multi: RankedBits,
@@ -95,7 +96,7 @@ impl HashMapsData {
     /// Index of the id equal to `id`.
     pub fn find_id(&self, id: &[u8]) -> Option<u32> {
         let h = self.hash_bytes(id);
-        self.id_table.find(h, |&i| self.ids.get(i) == id).copied()
+        self.id_table.find(h, |i| self.ids.get(i) == id)
     }
 
     /// The base equal to `key`: through the id equal to it when that id started the base (and is
@@ -104,15 +105,16 @@ impl HashMapsData {
         let h = self.hash_bytes(key);
         let first_id = self
             .id_table
-            .find(h, |&i| self.ids.get(i) == key)
-            .copied()
+            .find(h, |i| self.ids.get(i) == key)
             .filter(|&i| {
                 self.base_first.get(i as usize) && base_id(self.ids.get(i)).len() == key.len()
             })
             .or_else(|| {
                 self.base_table
-                    .find(h, |&f| base_id(self.ids.get(f)) == key)
-                    .copied()
+                    .find(h, |&(f, hi)| {
+                        hi == (h >> 32) as u32 && base_id(self.ids.get(f)) == key
+                    })
+                    .map(|&(f, _)| f)
             })?;
         Some(BaseRef {
             first_id,

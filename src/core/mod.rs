@@ -8,6 +8,7 @@ pub mod error;
 pub mod hashing;
 pub mod id_arena;
 pub mod id_set;
+pub mod id_table;
 pub mod lance_error;
 pub mod load;
 pub mod locate;
