@@ -250,7 +250,8 @@ export declare function hashTexts(texts: Array<string>): Array<string>
  *
  * A standalone function rather than a method of the result, so that the result stays a plain,
  * destructurable object and the change to `existingIds` is explicit at the call site.
- * Rejects with `E_ARG` (code) for malformed arguments.
+ * Rejects with `E_ARG` (code) for malformed arguments, and with the thrown value itself when
+ * reading an item throws (a getter, a Proxy), as the service's own loop would.
  */
 export declare function planChanges(maps: HashMaps, items: PlanItem[], options?: PlanOptions): Promise<ChangePlan>
 

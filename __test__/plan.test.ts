@@ -62,6 +62,7 @@ describe("planChanges", () => {
       { id: "empty", text_hash: bunSha("") },
       { id: "uni", text_hash: bunSha("ünï 😀") },
       { id: "upper", text_hash: bunSha("gamma").toUpperCase() },
+      { id: "repl\uFFFD", text_hash: bunSha("alpha") },
     ];
     await latest.write(dir, rows);
   });
@@ -83,6 +84,9 @@ describe("planChanges", () => {
     { id: "chunked#1", text: "beta" },
     { id: "long-text", text: "ü".repeat(3000), contextText: "x".repeat(5000) }, // longer than the read buffer
     { id: "long-id-" + "y".repeat(2000), text: "z".repeat(1500) },
+    { id: "repl\uFFFD", text: "alpha" }, // a stored U+FFFD: unchanged
+    { id: "repl\uD800", text: "alpha" }, // a lone surrogate equals no stored id: new
+    { id: "repl\uD800#1", text: "alpha" },
   ];
 
   for (const forceAll of [false, true]) {
@@ -114,10 +118,88 @@ describe("planChanges", () => {
     }
   });
 
+  // Adversarial text: lone surrogates, astral characters, and surrogate pairs split across two
+  // neighbouring items (the packed path joins items into one string: halves must not pair up).
+  function unicodeBatch(n: number, seed: number) {
+    const rnd = (k: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % k);
+    const ids = ["same", "changed", "chunked", "chunked#1", "nullhash", "uni", "repl\uFFFD", "repl\uD800", "new\uDC00x", "😀#2"];
+    const pieces = ["a", "ü", "😀", "\uD83D", "\uDE00", "\uD800", "\uDFFF", "文", "", "alpha", "ünï 😀"];
+    return Array.from({ length: n }, () => {
+      let text = "";
+      for (let k = rnd(6); k > 0; k--) text += pieces[rnd(pieces.length)];
+      const item: Item = { id: ids[rnd(ids.length)] + (rnd(3) === 0 ? pieces[rnd(pieces.length)] : ""), text };
+      if (rnd(5) === 0) item.contextText = rnd(2) ? "" : text + "\uD83D";
+      return item;
+    });
+  }
+
+  test("large unicode batches (several packer chunks) agree with the loop", async () => {
+    for (const n of [1, 8191, 8192, 8193, 30_000]) {
+      const batch = unicodeBatch(n, n);
+      const maps = await buildHashMaps(tablePath);
+      const ref = await referenceMaps(await latest.open(dir));
+      expect(await planChanges(maps, batch)).toEqual(referencePlan(ref, batch));
+      expect([...maps.existingIds]).toEqual([...ref.existingIds]);
+    }
+  });
+
+  test("items read one by one (LANCE_HASHMAPS_NO_PACKER) agree with the loop too", async () => {
+    // The packer is the normal path; the one-by-one reader plans when it declines. Reach that
+    // reader in a child process (Bun's process.env does not reach the addon's getenv).
+    const script = `
+      import { buildHashMaps, planChanges } from ${JSON.stringify(join(import.meta.dir, "..", "index"))};
+      const items = JSON.parse(await Bun.stdin.text());
+      const maps = await buildHashMaps(${JSON.stringify(tablePath)});
+      const plan = await planChanges(maps, items);
+      console.log(JSON.stringify({ plan, ids: [...maps.existingIds] }));`;
+    const batch = [...items, ...unicodeBatch(3000, 7)];
+    const child = Bun.spawnSync([process.execPath, "-e", script], {
+      stdin: new TextEncoder().encode(JSON.stringify(batch)),
+      env: { ...process.env, LANCE_HASHMAPS_NO_PACKER: "1" },
+    });
+    expect(child.stderr.toString()).toBe("");
+    const got = JSON.parse(child.stdout.toString());
+    const ref = await referenceMaps(await latest.open(dir));
+    expect(got.plan).toEqual(referencePlan(ref, JSON.parse(JSON.stringify(batch))));
+    expect(got.ids).toEqual([...ref.existingIds]);
+  });
+
+  test("getters, class instances and a throwing getter", async () => {
+    class Item2 {
+      constructor(private readonly key: string) {}
+      get id() {
+        return this.key;
+      }
+      get text() {
+        return "alpha";
+      }
+    }
+    const maps = await buildHashMaps(tablePath);
+    const ref = await referenceMaps(await latest.open(dir));
+    const batch = [new Item2("same"), new Item2("changed")];
+    expect(await planChanges(maps, batch)).toEqual(referencePlan(ref, batch));
+    const boom = new Error("boom from a getter");
+    const bad = [{ id: "same", text: "x" }, { get id(): string { throw boom; }, text: "y" }];
+    const e = await planChanges(maps, bad).then(() => null, (x) => x);
+    expect(e).toBe(boom); // the caller's own error, as the JS loop would throw it
+    expect(maps.existingIds.size).toBe(ref.existingIds.size); // nothing removed
+  });
+
+  test("existingIds of another result is updated by id text", async () => {
+    const [a, b] = [await buildHashMaps(tablePath), await buildHashMaps(tablePath)];
+    const ref = await referenceMaps(await latest.open(dir));
+    const mixed = { ...a, existingIds: b.existingIds };
+    expect(await planChanges(mixed, items)).toEqual(referencePlan(ref, items));
+    expect([...b.existingIds]).toEqual([...ref.existingIds]);
+    expect(a.existingIds.size).toBe(b.existingIds.size + referencePlan(await referenceMaps(await latest.open(dir)), items).idsToDelete.length);
+  });
+
   test("bad arguments reject with E_ARG", async () => {
     const maps = await buildHashMaps(tablePath);
     const call = planChanges as (...a: unknown[]) => Promise<unknown>;
-    for (const args of [[null, []], [{}, []], [maps, 5], [maps, [{ id: 1, text: "x" }]], [maps, [{ id: "a" }]], [maps, [], 7]]) {
+    const sparse = [{ id: "a", text: "x" }, , { id: "b", text: "y" }];
+    const badCtx = [{ id: "a", text: "x", contextText: 5 }];
+    for (const args of [[null, []], [{}, []], [maps, 5], [maps, [{ id: 1, text: "x" }]], [maps, [{ id: "a" }]], [maps, [], 7], [maps, sparse], [maps, badCtx], [maps, [null]]]) {
       const e: any = await call(...args).then(() => null, (x) => x);
       expect(e?.code).toBe("E_ARG");
     }

@@ -83,9 +83,36 @@ impl IdSetState {
 
     /// Removes `id`; `true` if it was present (like `Set#delete`).
     pub fn delete(&mut self, id: &str) -> bool {
-        let Some(pos) = self.position(id.as_bytes()) else {
+        match self.position(id.as_bytes()) {
+            Some(pos) => self.remove_at(pos),
+            None => false,
+        }
+    }
+
+    /// Whether this set was made from `data` (so frozen id indexes of `data` are its own).
+    pub fn is_over(&self, data: &Arc<HashMapsData>) -> bool {
+        Arc::ptr_eq(&self.data, data)
+    }
+
+    /// [`Self::delete`] of frozen id `i` (an index into this set's maps), without a lookup.
+    pub fn delete_frozen(&mut self, i: u32) -> bool {
+        let i = i as usize;
+        if i >= self.frozen_alive.len() {
             return false;
-        };
+        }
+        if self.frozen_alive.get(i) {
+            return self.remove_at(i);
+        }
+        match self.moved.get(&(i as u32)) {
+            Some(&p) if self.tail_alive.get(p as usize) => {
+                self.remove_at(self.frozen_alive.len() + p as usize)
+            }
+            _ => false,
+        }
+    }
+
+    /// Marks the live entry at `pos` deleted.
+    fn remove_at(&mut self, pos: Cursor) -> bool {
         let frozen_len = self.frozen_alive.len();
         if pos < frozen_len {
             self.frozen_alive.set(pos, false);

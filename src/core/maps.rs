@@ -99,10 +99,21 @@ impl HashMapsData {
         self.id_table.find(h, |i| self.ids.get(i) == id)
     }
 
+    /// Asks the CPU to start loading what a lookup of a key with hash `h` reads first.
+    #[inline]
+    pub fn prefetch(&self, h: u64) {
+        self.id_table.prefetch(h);
+    }
+
     /// The base equal to `key`: through the id equal to it when that id started the base (and is
     /// its own base), else through the table of bases first seen by a chunk id.
     pub fn find_base(&self, key: &[u8]) -> Option<BaseRef> {
-        let h = self.hash_bytes(key);
+        self.find_base_hashed(key, self.hash_bytes(key))
+    }
+
+    /// [`Self::find_base`] with the key's hash already computed.
+    #[inline]
+    pub fn find_base_hashed(&self, key: &[u8], h: u64) -> Option<BaseRef> {
         let first_id = self
             .id_table
             .find(h, |i| self.ids.get(i) == key)

@@ -16,6 +16,7 @@ pub mod maps;
 pub mod plan;
 pub mod scan;
 pub mod text_hash;
+pub mod utf16;
 
 pub use base_id::{base_id, base_id_str};
 pub use builder::MapsBuilder;

@@ -2,9 +2,12 @@
 //! changed), how many are unchanged, and which existing chunk ids to delete first.
 
 use super::base_id::base_id;
-use super::maps::HashMapsData;
+use super::maps::{BaseRef, HashMapsData};
 use super::text_hash::HashRef;
+use super::utf16::{utf8_into, Utf16Strings};
 use hashbrown::HashSet;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 /// The decision for one batch.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -20,29 +23,119 @@ pub struct Plan {
     pub ids_to_delete: Vec<u32>,
 }
 
-/// Plans a batch. `ids[i]` is item i's id and `digests[i]` the sha256 of its `contextText || text`.
-/// With `force_all` every item is embedded. A stored null (or non-digest) hash never matches.
-pub fn plan(data: &HashMapsData, ids: &[&str], digests: &[[u8; 32]], force_all: bool) -> Plan {
-    assert_eq!(ids.len(), digests.len(), "one digest per item");
+/// What planning needs to know of one item: its stored base, if any, its text's digest, and
+/// whether the base's stored hash equals that digest (a stored null or non-digest never does).
+#[derive(Debug, Clone, Copy)]
+pub struct ItemFacts {
+    pub base: Option<BaseRef>,
+    pub digest: [u8; 32],
+    pub hash_matches: bool,
+}
+
+impl ItemFacts {
+    fn new(data: &HashMapsData, base: Option<BaseRef>, digest: [u8; 32]) -> Self {
+        let hash_matches =
+            base.is_some_and(|b| matches!(data.base_hash(b), HashRef::Digest(d) if *d == digest));
+        ItemFacts {
+            base,
+            digest,
+            hash_matches,
+        }
+    }
+}
+
+/// Items per unit of parallel work in [`facts_utf16`].
+const BLOCK: usize = 512;
+/// How many items ahead [`facts_utf16`] asks for the hash table lines of a lookup.
+const PREFETCH_AHEAD: usize = 8;
+
+/// The facts of items given as UTF-16 ids and texts (the `contextText || text` to hash), on every
+/// core: ids and texts are converted to UTF-8 as JS does (lone surrogates as U+FFFD), texts
+/// hashed, and base ids looked up with the table lines of later items already requested. An id
+/// with a lone surrogate has no stored base: stored ids come from UTF-8, so none equals it in JS.
+pub fn facts_utf16(
+    data: &HashMapsData,
+    ids: &Utf16Strings,
+    texts: &Utf16Strings,
+) -> Vec<ItemFacts> {
+    assert_eq!(ids.len(), texts.len(), "one text per id");
+    let block = |b: usize| -> Vec<ItemFacts> {
+        let range = b * BLOCK..((b + 1) * BLOCK).min(ids.len());
+        let mut bytes = Vec::with_capacity(range.len() * 32);
+        let mut ends = Vec::with_capacity(range.len());
+        let mut storable = Vec::with_capacity(range.len());
+        for i in range.clone() {
+            storable.push(utf8_into(ids.get(i), &mut bytes));
+            ends.push(bytes.len());
+        }
+        let id = |k: usize| &bytes[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
+        let hashes: Vec<u64> = (0..ends.len())
+            .map(|k| data.hash_bytes(base_id(id(k))))
+            .collect();
+        let mut text = Vec::new();
+        let mut out = Vec::with_capacity(ends.len());
+        for (k, i) in range.enumerate() {
+            if let Some(&h) = hashes.get(k + PREFETCH_AHEAD) {
+                data.prefetch(h);
+            }
+            text.clear();
+            let _ = utf8_into(texts.get(i), &mut text);
+            let base = storable[k]
+                .then(|| data.find_base_hashed(base_id(id(k)), hashes[k]))
+                .flatten();
+            out.push(ItemFacts::new(data, base, Sha256::digest(&text[..]).into()));
+        }
+        out
+    };
+    let blocks = ids.len().div_ceil(BLOCK);
+    if blocks <= 1 {
+        (0..blocks).flat_map(block).collect()
+    } else {
+        let parts: Vec<Vec<ItemFacts>> = (0..blocks).into_par_iter().map(block).collect();
+        parts.concat()
+    }
+}
+
+/// Plans a batch from each item's facts (see [`ItemFacts`]), in item order. With `force_all`
+/// every item is embedded. A stored null (or non-digest) hash never matches.
+pub fn plan_facts(data: &HashMapsData, facts: &[ItemFacts], force_all: bool) -> Plan {
     let mut out = Plan::default();
     let mut seen_bases: HashSet<u32> = HashSet::new();
-    for (i, (id, digest)) in ids.iter().zip(digests).enumerate() {
-        let base = data.find_base(base_id(id.as_bytes()));
-        let unchanged = !force_all
-            && base.is_some_and(|b| matches!(data.base_hash(b), HashRef::Digest(d) if d == digest));
-        if unchanged {
+    for (i, f) in facts.iter().enumerate() {
+        if !force_all && f.hash_matches {
             out.skipped += 1;
             continue;
         }
         out.to_embed.push(i as u32);
-        out.hashes.push(*digest);
-        if let Some(b) = base {
+        out.hashes.push(f.digest);
+        if let Some(b) = f.base {
             if seen_bases.insert(b.index) {
                 out.ids_to_delete.extend(data.base_chunks(b).to_vec());
             }
         }
     }
     out
+}
+
+/// Plans a batch. `ids[i]` is item i's id (`None` for an id that no stored id can equal: one with
+/// a lone surrogate) and `digests[i]` the sha256 of its `contextText || text`. With `force_all`
+/// every item is embedded. A stored null (or non-digest) hash never matches.
+pub fn plan(
+    data: &HashMapsData,
+    ids: &[Option<&str>],
+    digests: &[[u8; 32]],
+    force_all: bool,
+) -> Plan {
+    assert_eq!(ids.len(), digests.len(), "one digest per item");
+    let facts: Vec<ItemFacts> = ids
+        .iter()
+        .zip(digests)
+        .map(|(id, digest)| {
+            let base = id.and_then(|id| data.find_base(base_id(id.as_bytes())));
+            ItemFacts::new(data, base, *digest)
+        })
+        .collect();
+    plan_facts(data, &facts, force_all)
 }
 
 #[cfg(test)]
@@ -76,7 +169,7 @@ mod tests {
             ("u", "U"),
             ("x", "NOT-HEX"),
         ];
-        let ids: Vec<&str> = items.iter().map(|i| i.0).collect();
+        let ids: Vec<Option<&str>> = items.iter().map(|i| Some(i.0)).collect();
         let digests: Vec<[u8; 32]> = items.iter().map(|i| digest(i.1)).collect();
         let p = plan(&data, &ids, &digests, false);
         assert_eq!(p.to_embed, vec![1, 2, 3, 4, 6]);
@@ -87,6 +180,20 @@ mod tests {
         );
         let del: Vec<&str> = p.ids_to_delete.iter().map(|&i| data.id(i)).collect();
         assert_eq!(del, vec!["c#0", "c#1", "n", "x"]);
+
+        // The UTF-16 path (what planChanges uses) decides the same.
+        let mut ids16 = Utf16Strings::default();
+        let mut texts16 = Utf16Strings::default();
+        for (id, text) in items {
+            ids16.units.extend(id.encode_utf16());
+            texts16.units.extend(text.encode_utf16());
+            assert!(ids16.commit(&[id.encode_utf16().count() as u32]));
+            assert!(texts16.commit(&[text.encode_utf16().count() as u32]));
+        }
+        assert_eq!(
+            plan_facts(&data, &facts_utf16(&data, &ids16, &texts16), false),
+            p
+        );
 
         let forced = plan(&data, &ids, &digests, true);
         assert_eq!(forced.to_embed.len(), items.len());

@@ -14,9 +14,10 @@ fn arg(msg: impl Into<String>) -> LoadError {
 
 const SHAPE: &str = "items must be an array of { id: string, text: string, contextText?: string }";
 
-/// The ids of the items, and the text to hash for each (`contextText || text`).
+/// The ids of the items, and the text to hash for each (`contextText || text`). An id is `None`
+/// when it holds a lone surrogate: no stored id (all from UTF-8) equals it in JS.
 pub struct Items {
-    pub ids: Vec<String>,
+    pub ids: Vec<Option<String>>,
     pub texts: Vec<String>,
 }
 
@@ -82,6 +83,24 @@ impl Reader {
     }
 }
 
+impl Reader {
+    /// Whether the string `obj[key]` holds a lone surrogate.
+    fn has_lone_surrogate(&self, obj: sys::napi_value, key: sys::napi_value) -> bool {
+        let mut value = ptr::null_mut();
+        let mut len = 0usize;
+        unsafe {
+            sys::napi_get_property(self.env, obj, key, &mut value);
+            sys::napi_get_value_string_utf16(self.env, value, ptr::null_mut(), 0, &mut len);
+        }
+        let mut units = vec![0u16; len + 1];
+        unsafe {
+            sys::napi_get_value_string_utf16(self.env, value, units.as_mut_ptr(), len + 1, &mut len)
+        };
+        units.truncate(len);
+        char::decode_utf16(units).any(|c| c.is_err())
+    }
+}
+
 /// Reads `items`.
 pub fn read_items(items: &Unknown) -> std::result::Result<Items, LoadError> {
     let env = items.value().env;
@@ -132,7 +151,9 @@ pub fn read_items(items: &Unknown) -> std::result::Result<Items, LoadError> {
                 .string(item, k_text, "text", i)?
                 .ok_or_else(|| arg(format!("{SHAPE}: items[{i}].text is missing")))?,
         };
-        out.ids.push(id);
+        // napi turned any lone surrogate into U+FFFD; only then is a second look needed.
+        let storable = !id.contains('\u{FFFD}') || !reader.has_lone_surrogate(item, k_id);
+        out.ids.push(storable.then_some(id));
         out.texts.push(text);
     }
     Ok(out)

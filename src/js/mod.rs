@@ -10,4 +10,5 @@ pub mod hashing;
 pub mod items;
 pub mod keys;
 pub mod options;
+pub mod packed_items;
 pub mod plan;

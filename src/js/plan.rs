@@ -4,9 +4,11 @@ use super::base_hash_map::BaseHashMap;
 use super::errors::{from_panic, to_napi};
 use super::existing_ids::ExistingIds;
 use super::items::{read_items, Items};
+use super::packed_items::{read_items_packed, Packed};
 use crate::core::hashing::digests;
-use crate::core::plan::plan;
+use crate::core::plan::{facts_utf16, plan, plan_facts, ItemFacts, Plan};
 use crate::core::text_hash::hex_lower;
+use crate::core::utf16::Utf16Strings;
 use crate::core::{ErrorCode, HashMapsData, IdSetState, LoadError};
 use futures::FutureExt;
 use napi::bindgen_prelude::*;
@@ -57,24 +59,100 @@ fn arg(msg: impl Into<String>) -> LoadError {
     LoadError::new(ErrorCode::Arg, msg)
 }
 
+/// The facts of one chunk of items, computed on the rayon pool.
+type ChunkFacts = tokio::sync::oneshot::Receiver<std::result::Result<Vec<ItemFacts>, LoadError>>;
+
+/// The items, as read on the JS thread.
+enum ItemsIn {
+    /// Read through the packer; each chunk's facts are computed while later chunks are read.
+    Packed(Vec<ChunkFacts>),
+    /// Read one by one (the packer declined): hashed and looked up afterwards.
+    Plain(Items),
+}
+
+/// Starts computing the facts of one chunk of packed items on the rayon pool.
+fn spawn_chunk(data: &Arc<HashMapsData>, ids: Utf16Strings, texts: Utf16Strings) -> ChunkFacts {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let data = data.clone();
+    rayon::spawn(move || {
+        // A panic must not unwind out of a rayon job: rayon would abort the process.
+        let facts = std::panic::catch_unwind(AssertUnwindSafe(|| facts_utf16(&data, &ids, &texts)))
+            .map_err(|p| from_panic(p.as_ref()));
+        let _ = tx.send(facts);
+    });
+    rx
+}
+
+type Planned = std::result::Result<(Plan, Arc<HashMapsData>), LoadError>;
+
+impl ItemsIn {
+    /// The plan, computed off the JS thread.
+    async fn plan(self, data: Arc<HashMapsData>, force_all: bool) -> Planned {
+        match self {
+            ItemsIn::Packed(chunks) => {
+                let mut facts = Vec::new();
+                for chunk in chunks {
+                    let part = chunk.await.map_err(|_| {
+                        LoadError::new(
+                            ErrorCode::Internal,
+                            "a planning task ended without a result",
+                        )
+                    })??;
+                    facts.extend(part);
+                }
+                Ok((plan_facts(&data, &facts, force_all), data))
+            }
+            ItemsIn::Plain(Items { ids, texts }) => {
+                let joined = tokio::task::spawn_blocking(move || {
+                    std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        let digests = digests(&texts);
+                        let ids: Vec<Option<&str>> = ids.iter().map(Option::as_deref).collect();
+                        (plan(&data, &ids, &digests, force_all), data)
+                    }))
+                    .map_err(|p| from_panic(p.as_ref()))
+                })
+                .await;
+                joined.unwrap_or_else(|e| {
+                    Err(LoadError::new(
+                        ErrorCode::Internal,
+                        format!("the planning task failed: {e}"),
+                    ))
+                })
+            }
+        }
+    }
+}
+
 /// What the background part needs (all `Send`).
 struct Inputs {
     data: Arc<HashMapsData>,
-    items_ids: Vec<String>,
-    texts: Vec<String>,
+    items: ItemsIn,
     force_all: bool,
 }
 
 /// The id set to update afterwards, on the JS thread.
 type IdSet = Option<Rc<RefCell<IdSetState>>>;
 
+/// Why the arguments could not be taken.
+enum Refused {
+    Invalid(LoadError),
+    /// Reading the items threw this JS value (e.g. from a getter): the promise rejects with it.
+    Threw(sys::napi_value),
+}
+
+impl From<LoadError> for Refused {
+    fn from(e: LoadError) -> Self {
+        Refused::Invalid(e)
+    }
+}
+
 fn parse(
     maps: &Unknown,
     items: &Unknown,
     options: Option<&Unknown>,
-) -> std::result::Result<(Inputs, IdSet), LoadError> {
+) -> std::result::Result<(Inputs, IdSet), Refused> {
     if !matches!(maps.get_type(), Ok(ValueType::Object)) {
-        return Err(arg("maps must be the object buildHashMaps resolved with"));
+        return Err(arg("maps must be the object buildHashMaps resolved with").into());
     }
     let env = maps.value().env;
     let obj = unsafe { Object::from_napi_value(env, maps.raw()) }
@@ -83,16 +161,26 @@ fn parse(
         .get_named_property("baseHashMap")
         .map_err(|_| arg("maps.baseHashMap is not the baseHashMap buildHashMaps returned"))?;
     let data = base.data.clone();
-    let Items {
-        ids: items_ids,
-        texts,
-    } = read_items(items)?;
+    let mut chunks = Vec::new();
+    // LANCE_HASHMAPS_NO_PACKER=1 reads items one by one: how the tests reach that path.
+    let packed = if std::env::var_os("LANCE_HASHMAPS_NO_PACKER").is_some() {
+        Packed::Declined
+    } else {
+        read_items_packed(items, |ids, texts| {
+            chunks.push(spawn_chunk(&data, ids, texts));
+        })?
+    };
+    let items = match packed {
+        Packed::Done => ItemsIn::Packed(chunks),
+        Packed::Declined => ItemsIn::Plain(read_items(items)?),
+        Packed::Threw(value) => return Err(Refused::Threw(value)),
+    };
     let opts = match options {
         Some(o) if !matches!(o.get_type(), Ok(ValueType::Undefined) | Ok(ValueType::Null)) => {
             if !matches!(o.get_type(), Ok(ValueType::Object)) {
-                return Err(arg(
-                    "options must be an object { forceAll?, removeFromExistingIds? }",
-                ));
+                return Err(
+                    arg("options must be an object { forceAll?, removeFromExistingIds? }").into(),
+                );
             }
             Some(
                 unsafe { PlanOptions::from_napi_value(env, o.raw()) }
@@ -117,12 +205,20 @@ fn parse(
     Ok((
         Inputs {
             data,
-            items_ids,
-            texts,
+            items,
             force_all,
         },
         ids,
     ))
+}
+
+/// A promise already rejected with `reason`.
+fn rejected<'env>(env: &'env Env, reason: sys::napi_value) -> Result<PromiseRaw<'env, ChangePlan>> {
+    let mut deferred = std::ptr::null_mut();
+    let mut promise = std::ptr::null_mut();
+    check_status!(unsafe { sys::napi_create_promise(env.raw(), &mut deferred, &mut promise) })?;
+    check_status!(unsafe { sys::napi_reject_deferred(env.raw(), deferred, reason) })?;
+    Ok(PromiseRaw::new(env.raw(), promise))
 }
 
 /// Plans a batch against the maps of `buildHashMaps`: hashes every item's `contextText || text`
@@ -132,7 +228,8 @@ fn parse(
 ///
 /// A standalone function rather than a method of the result, so that the result stays a plain,
 /// destructurable object and the change to `existingIds` is explicit at the call site.
-/// Rejects with `E_ARG` (code) for malformed arguments.
+/// Rejects with `E_ARG` (code) for malformed arguments, and with the thrown value itself when
+/// reading an item throws (a getter, a Proxy), as the service's own loop would.
 #[napi(
     catch_unwind,
     ts_args_type = "maps: HashMaps, items: PlanItem[], options?: PlanOptions",
@@ -146,30 +243,15 @@ pub fn plan_changes<'env>(
 ) -> Result<PromiseRaw<'env, ChangePlan>> {
     let parsed =
         std::panic::catch_unwind(AssertUnwindSafe(|| parse(&maps, &items, options.as_ref())))
-            .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
+            .unwrap_or_else(|p| Err(Refused::Invalid(from_panic(p.as_ref()))));
     let (inputs, id_set) = match parsed {
         Ok((inputs, id_set)) => (Ok(inputs), id_set),
-        Err(e) => (Err(e), None),
+        Err(Refused::Invalid(e)) => (Err(e), None),
+        Err(Refused::Threw(value)) => return rejected(env, value),
     };
     let work = async move {
         let inputs = inputs?;
-        let joined = tokio::task::spawn_blocking(move || {
-            std::panic::catch_unwind(AssertUnwindSafe(|| {
-                let digests = digests(&inputs.texts);
-                let ids: Vec<&str> = inputs.items_ids.iter().map(String::as_str).collect();
-                let p = plan(&inputs.data, &ids, &digests, inputs.force_all);
-                (p, inputs.data)
-            }))
-            .map_err(|p| from_panic(p.as_ref()))
-        })
-        .await;
-        match joined {
-            Ok(r) => r,
-            Err(e) => Err(LoadError::new(
-                ErrorCode::Internal,
-                format!("the planning task failed: {e}"),
-            )),
-        }
+        inputs.items.plan(inputs.data, inputs.force_all).await
     };
     env.spawn_future_with_callback(work.map(Ok), move |env, outcome| {
         let (p, data) = outcome.map_err(|e| to_napi(env, &e))?;
@@ -180,8 +262,15 @@ pub fn plan_changes<'env>(
             .collect();
         if let Some(set) = id_set {
             let mut set = set.borrow_mut();
-            for id in &ids_to_delete {
-                set.delete(id);
+            if set.is_over(&data) {
+                for &i in &p.ids_to_delete {
+                    set.delete_frozen(i);
+                }
+            } else {
+                // existingIds of another buildHashMaps result: go by the id text.
+                for id in &ids_to_delete {
+                    set.delete(id);
+                }
             }
         }
         Ok(ChangePlan {
