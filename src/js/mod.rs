@@ -12,3 +12,5 @@ pub mod keys;
 pub mod options;
 pub mod packed_items;
 pub mod plan;
+pub mod plan_result;
+pub mod script;

@@ -7,6 +7,7 @@
 //! Anything that is not a well-formed item makes the packer give up (returns `null`); the caller
 //! then reads the items one by one with `items::read_items`, which names the bad item.
 
+use super::script;
 use crate::core::utf16::Utf16Strings;
 use crate::core::{ErrorCode, LoadError};
 use napi::bindgen_prelude::*;
@@ -144,29 +145,11 @@ pub fn read_items_packed(
         unsafe { sys::napi_get_array_length(env, raw, &mut len) },
         "napi_get_array_length",
     )?;
-    let mut source = ptr::null_mut();
-    ok(
-        unsafe {
-            sys::napi_create_string_utf8(
-                env,
-                PACKER.as_ptr().cast(),
-                PACKER.len() as isize,
-                &mut source,
-            )
-        },
-        "napi_create_string_utf8",
-    )?;
-    let mut packer = ptr::null_mut();
-    if unsafe { sys::napi_run_script(env, source, &mut packer) } != sys::Status::napi_ok {
-        clear_exception(env);
+    let Some(packer) = script::compile(env, PACKER) else {
         return Ok(Packed::Declined); // an engine without napi_run_script: the slow path works
-    }
-    let mut undefined = ptr::null_mut();
-    ok(
-        unsafe { sys::napi_get_undefined(env, &mut undefined) },
-        "napi_get_undefined",
-    )?;
+    };
     let mut start = 0u32;
+
     while start < len {
         let end = start.saturating_add(CHUNK).min(len);
         let mut args = [raw, ptr::null_mut(), ptr::null_mut()];
@@ -178,13 +161,10 @@ pub fn read_items_packed(
             unsafe { sys::napi_create_uint32(env, end, &mut args[2]) },
             "napi_create_uint32",
         )?;
-        let mut packed = ptr::null_mut();
-        let s = unsafe {
-            sys::napi_call_function(env, undefined, packer, 3, args.as_ptr(), &mut packed)
+        let packed = match script::call(env, packer, &args) {
+            Ok(v) => v,
+            Err(thrown) => return Ok(Packed::Threw(thrown)),
         };
-        if s != sys::Status::napi_ok {
-            return Ok(Packed::Threw(clear_exception(env)));
-        }
         let mut is_array = false;
         unsafe { sys::napi_is_array(env, packed, &mut is_array) };
         if !is_array {
@@ -215,11 +195,4 @@ pub fn read_items_packed(
         start = end;
     }
     Ok(Packed::Done)
-}
-
-/// Takes the pending exception, if any, and returns it.
-fn clear_exception(env: sys::napi_env) -> sys::napi_value {
-    let mut e = ptr::null_mut();
-    unsafe { sys::napi_get_and_clear_last_exception(env, &mut e) };
-    e
 }

@@ -5,9 +5,10 @@ use super::errors::{from_panic, to_napi};
 use super::existing_ids::ExistingIds;
 use super::items::{read_items, Items};
 use super::packed_items::{read_items_packed, Packed};
+use super::plan_result::plan_to_js;
+use super::script::RawValue;
 use crate::core::hashing::digests;
 use crate::core::plan::{facts_utf16, plan, plan_facts, ItemFacts, Plan};
-use crate::core::text_hash::hex_lower;
 use crate::core::utf16::Utf16Strings;
 use crate::core::{ErrorCode, HashMapsData, IdSetState, LoadError};
 use futures::FutureExt;
@@ -213,7 +214,7 @@ fn parse(
 }
 
 /// A promise already rejected with `reason`.
-fn rejected<'env>(env: &'env Env, reason: sys::napi_value) -> Result<PromiseRaw<'env, ChangePlan>> {
+fn rejected<'env>(env: &'env Env, reason: sys::napi_value) -> Result<PromiseRaw<'env, RawValue>> {
     let mut deferred = std::ptr::null_mut();
     let mut promise = std::ptr::null_mut();
     check_status!(unsafe { sys::napi_create_promise(env.raw(), &mut deferred, &mut promise) })?;
@@ -240,7 +241,7 @@ pub fn plan_changes<'env>(
     maps: Unknown<'env>,
     items: Unknown<'env>,
     options: Option<Unknown<'env>>,
-) -> Result<PromiseRaw<'env, ChangePlan>> {
+) -> Result<PromiseRaw<'env, RawValue>> {
     let parsed =
         std::panic::catch_unwind(AssertUnwindSafe(|| parse(&maps, &items, options.as_ref())))
             .unwrap_or_else(|p| Err(Refused::Invalid(from_panic(p.as_ref()))));
@@ -255,11 +256,8 @@ pub fn plan_changes<'env>(
     };
     env.spawn_future_with_callback(work.map(Ok), move |env, outcome| {
         let (p, data) = outcome.map_err(|e| to_napi(env, &e))?;
-        let ids_to_delete: Vec<String> = p
-            .ids_to_delete
-            .iter()
-            .map(|&i| data.id(i).to_owned())
-            .collect();
+        // Build the result first: if that fails, existingIds stays as it was.
+        let result = plan_to_js(env, &p, &data)?;
         if let Some(set) = id_set {
             let mut set = set.borrow_mut();
             if set.is_over(&data) {
@@ -268,16 +266,11 @@ pub fn plan_changes<'env>(
                 }
             } else {
                 // existingIds of another buildHashMaps result: go by the id text.
-                for id in &ids_to_delete {
-                    set.delete(id);
+                for &i in &p.ids_to_delete {
+                    set.delete(data.id(i));
                 }
             }
         }
-        Ok(ChangePlan {
-            to_embed: p.to_embed,
-            hashes: p.hashes.iter().map(hex_lower).collect(),
-            skipped: p.skipped,
-            ids_to_delete,
-        })
+        Ok(result)
     })
 }
