@@ -134,8 +134,10 @@ describe("planChanges", () => {
   }
 
   test("large unicode batches (several packer chunks) agree with the loop", async () => {
-    for (const n of [1, 8191, 8192, 8193, 30_000]) {
-      const batch = unicodeBatch(n, n);
+    const ascii = (n: number) => Array.from({ length: n }, (_, i) => ({ id: ["same", "changed", "chunked#1", `n${i}`][i % 4], text: i % 3 ? "alpha" : `t${i}` }));
+    // Chunks are 8192 items: ASCII chunks are read as bytes, the others as UTF-16; mix both.
+    const mixed = [...ascii(9000), ...unicodeBatch(9000, 3), ...ascii(9000)];
+    for (const batch of [unicodeBatch(1, 1), unicodeBatch(8191, 2), unicodeBatch(8193, 4), unicodeBatch(30_000, 5), ascii(20_000), mixed]) {
       const maps = await buildHashMaps(tablePath);
       const ref = await referenceMaps(await latest.open(dir));
       expect(await planChanges(maps, batch)).toEqual(referencePlan(ref, batch));

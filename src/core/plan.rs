@@ -4,7 +4,7 @@
 use super::base_id::base_id;
 use super::maps::{BaseRef, HashMapsData};
 use super::text_hash::HashRef;
-use super::utf16::{utf8_into, Utf16Strings};
+use super::utf16::JsStrings;
 use hashbrown::HashSet;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -44,46 +44,44 @@ impl ItemFacts {
     }
 }
 
-/// Items per unit of parallel work in [`facts_utf16`].
+/// Items per unit of parallel work in [`facts_js`].
 const BLOCK: usize = 512;
-/// How many items ahead [`facts_utf16`] asks for the hash table lines of a lookup.
+/// How many items ahead [`facts_js`] asks for the hash table lines of a lookup.
 const PREFETCH_AHEAD: usize = 8;
 
-/// The facts of items given as UTF-16 ids and texts (the `contextText || text` to hash), on every
+/// The facts of items given as JS ids and texts (the `contextText || text` to hash), on every
 /// core: ids and texts are converted to UTF-8 as JS does (lone surrogates as U+FFFD), texts
 /// hashed, and base ids looked up with the table lines of later items already requested. An id
 /// with a lone surrogate has no stored base: stored ids come from UTF-8, so none equals it in JS.
-pub fn facts_utf16(
-    data: &HashMapsData,
-    ids: &Utf16Strings,
-    texts: &Utf16Strings,
-) -> Vec<ItemFacts> {
+pub fn facts_js(data: &HashMapsData, ids: &JsStrings, texts: &JsStrings) -> Vec<ItemFacts> {
     assert_eq!(ids.len(), texts.len(), "one text per id");
     let block = |b: usize| -> Vec<ItemFacts> {
         let range = b * BLOCK..((b + 1) * BLOCK).min(ids.len());
         let mut bytes = Vec::with_capacity(range.len() * 32);
         let mut ends = Vec::with_capacity(range.len());
         let mut storable = Vec::with_capacity(range.len());
+        let mut buf = Vec::new();
         for i in range.clone() {
-            storable.push(utf8_into(ids.get(i), &mut bytes));
+            let (id, exact) = ids.utf8(i, &mut buf);
+            bytes.extend_from_slice(id);
+            storable.push(exact);
             ends.push(bytes.len());
         }
         let id = |k: usize| &bytes[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
         let hashes: Vec<u64> = (0..ends.len())
             .map(|k| data.hash_bytes(base_id(id(k))))
             .collect();
-        let mut text = Vec::new();
+        let mut text_buf = Vec::new();
         let mut out = Vec::with_capacity(ends.len());
         for (k, i) in range.enumerate() {
             if let Some(&h) = hashes.get(k + PREFETCH_AHEAD) {
                 data.prefetch(h);
             }
-            text.clear();
-            let _ = utf8_into(texts.get(i), &mut text);
+            let text = texts.utf8(i, &mut text_buf).0;
             let base = storable[k]
                 .then(|| data.find_base_hashed(base_id(id(k)), hashes[k]))
                 .flatten();
-            out.push(ItemFacts::new(data, base, Sha256::digest(&text[..]).into()));
+            out.push(ItemFacts::new(data, base, Sha256::digest(text).into()));
         }
         out
     };
@@ -181,17 +179,37 @@ mod tests {
         let del: Vec<&str> = p.ids_to_delete.iter().map(|&i| data.id(i)).collect();
         assert_eq!(del, vec!["c#0", "c#1", "n", "x"]);
 
-        // The UTF-16 path (what planChanges uses) decides the same.
-        let mut ids16 = Utf16Strings::default();
-        let mut texts16 = Utf16Strings::default();
-        for (id, text) in items {
-            ids16.units.extend(id.encode_utf16());
-            texts16.units.extend(text.encode_utf16());
-            assert!(ids16.commit(&[id.encode_utf16().count() as u32]));
-            assert!(texts16.commit(&[text.encode_utf16().count() as u32]));
-        }
+        // The JS-strings path (what planChanges uses) decides the same, in both forms.
+        let lens: Vec<u32> = items.iter().map(|i| i.0.len() as u32).collect();
+        let ids_ascii = JsStrings::from_ascii(
+            ids.iter()
+                .flatten()
+                .copied()
+                .collect::<String>()
+                .into_bytes(),
+            &lens,
+        )
+        .unwrap();
+        let ids16 = JsStrings::from_utf16(
+            ids.iter()
+                .flatten()
+                .flat_map(|s| s.encode_utf16())
+                .collect(),
+            &lens,
+        )
+        .unwrap();
+        let lens: Vec<u32> = items.iter().map(|i| i.1.len() as u32).collect();
+        let texts16 = JsStrings::from_utf16(
+            items.iter().flat_map(|i| i.1.encode_utf16()).collect(),
+            &lens,
+        )
+        .unwrap();
         assert_eq!(
-            plan_facts(&data, &facts_utf16(&data, &ids16, &texts16), false),
+            plan_facts(&data, &facts_js(&data, &ids_ascii, &texts16), false),
+            p
+        );
+        assert_eq!(
+            plan_facts(&data, &facts_js(&data, &ids16, &texts16), false),
             p
         );
 

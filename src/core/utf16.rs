@@ -1,5 +1,5 @@
-//! Many strings handed over from JS at once: their UTF-16 code units back to back, and where each
-//! ends. Converting to UTF-8 follows JS exactly: every unpaired surrogate becomes U+FFFD, as
+//! Many strings handed over from JS at once: their code units back to back (one byte each when
+//! all are ASCII, else UTF-16), and where each ends. Converting to UTF-8 follows JS exactly: every unpaired surrogate becomes U+FFFD, as
 //! `TextEncoder`, `Buffer.from` and napi's UTF-8 conversion do. Conversion and hashing of large
 //! batches run on every core.
 
@@ -9,15 +9,51 @@ use sha2::{Digest, Sha256};
 /// Below this many strings, working on the calling thread beats handing work to the pool.
 const PARALLEL_MIN: usize = 512;
 
-/// Strings as UTF-16; string `i` is `units[ends[i-1]..ends[i]]`.
-#[derive(Default)]
-pub struct Utf16Strings {
-    /// Code units of every string, back to back. Writers append to it, then call [`Self::commit`].
-    pub units: Vec<u16>,
+/// The code units of strings, back to back: one byte each when every one is ASCII.
+enum Units {
+    Ascii(Vec<u8>),
+    Utf16(Vec<u16>),
+}
+
+/// Strings from JS; string `i` is code units `ends[i-1]..ends[i]`.
+pub struct JsStrings {
+    units: Units,
     ends: Vec<usize>,
 }
 
-impl Utf16Strings {
+impl JsStrings {
+    fn new(units: Units, count: usize, lens: &[u32]) -> Option<Self> {
+        let total: usize = lens.iter().map(|&l| l as usize).sum();
+        if total != count {
+            return None;
+        }
+        let ends = lens
+            .iter()
+            .scan(0usize, |end, &l| {
+                *end += l as usize;
+                Some(*end)
+            })
+            .collect();
+        Some(JsStrings { units, ends })
+    }
+
+    /// Strings made of the ASCII `bytes`, of lengths `lens`. `None` unless the lengths add up
+    /// and every byte is ASCII.
+    pub fn from_ascii(bytes: Vec<u8>, lens: &[u32]) -> Option<Self> {
+        if !bytes.is_ascii() {
+            return None;
+        }
+        let n = bytes.len();
+        Self::new(Units::Ascii(bytes), n, lens)
+    }
+
+    /// Strings made of the UTF-16 `units`, of lengths `lens` (in code units). `None` unless the
+    /// lengths add up.
+    pub fn from_utf16(units: Vec<u16>, lens: &[u32]) -> Option<Self> {
+        let n = units.len();
+        Self::new(Units::Utf16(units), n, lens)
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -26,36 +62,30 @@ impl Utf16Strings {
         self.ends.is_empty()
     }
 
-    /// Declares the units appended since the last commit to be strings of these lengths (in
-    /// code units). `false`, changing nothing, when the lengths do not add up to those units.
-    pub fn commit(&mut self, lens: &[u32]) -> bool {
-        let start = self.ends.last().copied().unwrap_or(0);
-        let total: usize = lens.iter().map(|&l| l as usize).sum();
-        if start + total != self.units.len() {
-            return false;
-        }
-        self.ends.reserve(lens.len());
-        let mut end = start;
-        for &l in lens {
-            end += l as usize;
-            self.ends.push(end);
-        }
-        true
+    fn span(&self, i: usize) -> std::ops::Range<usize> {
+        (if i == 0 { 0 } else { self.ends[i - 1] })..self.ends[i]
     }
 
-    /// The code units of string `i`.
-    pub fn get(&self, i: usize) -> &[u16] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.units[start..self.ends[i]]
+    /// String `i` as UTF-8: borrowed when ASCII, else converted into `buf`. The flag is `false`
+    /// when the string had a lone surrogate (written as U+FFFD, so the bytes stand for another
+    /// JS string).
+    pub fn utf8<'a>(&'a self, i: usize, buf: &'a mut Vec<u8>) -> (&'a [u8], bool) {
+        match &self.units {
+            Units::Ascii(b) => (&b[self.span(i)], true),
+            Units::Utf16(u) => {
+                buf.clear();
+                let exact = utf8_into(&u[self.span(i)], buf);
+                (&buf[..], exact)
+            }
+        }
     }
 
     /// Every string as a Rust `String`.
     pub fn to_strings(&self) -> Vec<String> {
         let one = |i| {
-            let mut out = Vec::new();
-            let _ = utf8_into(self.get(i), &mut out);
-            // utf8_into writes valid UTF-8 only.
-            String::from_utf8(out).unwrap_or_default()
+            let mut buf = Vec::new();
+            // Both representations yield valid UTF-8.
+            String::from_utf8(self.utf8(i, &mut buf).0.to_vec()).unwrap_or_default()
         };
         if self.len() < PARALLEL_MIN {
             (0..self.len()).map(one).collect()
@@ -70,11 +100,7 @@ impl Utf16Strings {
 
     /// sha256 of each string's UTF-8 bytes, in order.
     pub fn digests(&self) -> Vec<[u8; 32]> {
-        let one = |buf: &mut Vec<u8>, i| -> [u8; 32] {
-            buf.clear();
-            let _ = utf8_into(self.get(i), buf);
-            Sha256::digest(&buf[..]).into()
-        };
+        let one = |buf: &mut Vec<u8>, i| -> [u8; 32] { Sha256::digest(self.utf8(i, buf).0).into() };
         if self.len() < PARALLEL_MIN {
             let mut buf = Vec::new();
             (0..self.len()).map(|i| one(&mut buf, i)).collect()
@@ -117,16 +143,9 @@ pub fn utf8_into(units: &[u16], out: &mut Vec<u8>) -> bool {
 mod tests {
     use super::*;
 
-    fn from(strings: &[Vec<u16>]) -> Utf16Strings {
-        let mut s = Utf16Strings::default();
-        for part in strings.chunks(3) {
-            for x in part {
-                s.units.extend_from_slice(x);
-            }
-            let lens: Vec<u32> = part.iter().map(|x| x.len() as u32).collect();
-            assert!(s.commit(&lens));
-        }
-        s
+    fn from(strings: &[Vec<u16>]) -> JsStrings {
+        let lens: Vec<u32> = strings.iter().map(|x| x.len() as u32).collect();
+        JsStrings::from_utf16(strings.concat(), &lens).unwrap()
     }
 
     #[test]
@@ -184,12 +203,20 @@ mod tests {
     }
 
     #[test]
-    fn lengths_must_add_up() {
-        let mut s = Utf16Strings::default();
-        s.units.extend_from_slice(&[1, 2, 3]);
-        assert!(!s.commit(&[1, 1]));
-        assert!(s.is_empty());
-        assert!(s.commit(&[1, 2]));
-        assert_eq!(s.get(1), &[2, 3]);
+    fn ascii_and_utf16_forms_agree_and_lengths_must_add_up() {
+        let words = ["", "id-1", "a#2", "plain text"];
+        let lens: Vec<u32> = words.iter().map(|w| w.len() as u32).collect();
+        let ascii = JsStrings::from_ascii(words.concat().into_bytes(), &lens).unwrap();
+        let utf16 = JsStrings::from_utf16(words.concat().encode_utf16().collect(), &lens).unwrap();
+        assert_eq!(ascii.to_strings(), words);
+        assert_eq!(utf16.to_strings(), words);
+        assert_eq!(ascii.digests(), utf16.digests());
+        assert!(JsStrings::from_ascii(b"abc".to_vec(), &[1, 1]).is_none());
+        assert!(JsStrings::from_ascii("é".as_bytes().to_vec(), &[2]).is_none());
+        assert!(JsStrings::from_utf16(vec![1, 2, 3], &[1, 1]).is_none());
+        assert_eq!(
+            JsStrings::from_utf16(vec![1, 2, 3], &[1, 2]).unwrap().len(),
+            2
+        );
     }
 }

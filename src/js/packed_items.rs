@@ -8,7 +8,7 @@
 //! then reads the items one by one with `items::read_items`, which names the bad item.
 
 use super::script;
-use crate::core::utf16::Utf16Strings;
+use crate::core::utf16::JsStrings;
 use crate::core::{ErrorCode, LoadError};
 use napi::bindgen_prelude::*;
 use napi::JsValue;
@@ -56,32 +56,53 @@ fn ok(status: sys::napi_status, what: &str) -> std::result::Result<(), LoadError
     }
 }
 
-/// Appends the JS string `value` to `out.units`; `false` when `value` is not a string.
-fn append_utf16(env: sys::napi_env, value: sys::napi_value, out: &mut Utf16Strings) -> bool {
-    let mut len = 0usize;
-    let s = unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut len) };
-    if s != sys::Status::napi_ok {
-        return false;
+/// Reads one joined string of the packer, whose parts have `lens` UTF-16 code units. `ascii` is
+/// a guess (kept per column from the previous chunk): when the text is ASCII, one UTF-8 read gives
+/// one byte per code unit, half the bytes of UTF-16 and nothing to convert afterwards.
+fn read_joined(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    lens: &[u32],
+    ascii: &mut bool,
+) -> Option<JsStrings> {
+    let units: usize = lens.iter().map(|&l| l as usize).sum();
+    if *ascii {
+        let mut bytes: Vec<u8> = Vec::with_capacity(units + 1);
+        let mut written = 0usize;
+        // SAFETY: `units + 1` bytes are reserved (napi writes a NUL after the text).
+        let s = unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                bytes.as_mut_ptr().cast(),
+                units + 1,
+                &mut written,
+            )
+        };
+        if s != sys::Status::napi_ok {
+            return None;
+        }
+        // SAFETY: napi initialised `written <= units` bytes.
+        unsafe { bytes.set_len(written.min(units)) };
+        // Any non-ASCII character (or lone surrogate, written as U+FFFD) needs more than one
+        // byte, so exactly `units` ASCII bytes means the whole string is ASCII.
+        if written == units && bytes.is_ascii() {
+            return JsStrings::from_ascii(bytes, lens);
+        }
+        *ascii = false;
     }
-    let old = out.units.len();
-    out.units.reserve(len + 1);
+    let mut out: Vec<u16> = Vec::with_capacity(units + 1);
     let mut written = 0usize;
-    // SAFETY: `len + 1` units are reserved past `old` (napi writes a NUL after the text).
+    // SAFETY: `units + 1` code units are reserved (napi writes a NUL after the text).
     let s = unsafe {
-        sys::napi_get_value_string_utf16(
-            env,
-            value,
-            out.units.as_mut_ptr().add(old),
-            len + 1,
-            &mut written,
-        )
+        sys::napi_get_value_string_utf16(env, value, out.as_mut_ptr(), units + 1, &mut written)
     };
-    if s != sys::Status::napi_ok || written != len {
-        return false;
+    if s != sys::Status::napi_ok || written != units {
+        return None;
     }
-    // SAFETY: napi initialised `written` units.
-    unsafe { out.units.set_len(old + written) };
-    true
+    // SAFETY: napi initialised `written` code units.
+    unsafe { out.set_len(written) };
+    JsStrings::from_utf16(out, lens)
 }
 
 /// The elements of a `Uint32Array`, copied; `None` for anything else.
@@ -128,7 +149,7 @@ pub enum Packed {
 /// while later chunks are read.
 pub fn read_items_packed(
     items: &Unknown,
-    mut on_chunk: impl FnMut(Utf16Strings, Utf16Strings),
+    mut on_chunk: impl FnMut(JsStrings, JsStrings),
 ) -> std::result::Result<Packed, LoadError> {
     let env = items.value().env;
     let raw = items.raw();
@@ -149,6 +170,7 @@ pub fn read_items_packed(
         return Ok(Packed::Declined); // an engine without napi_run_script: the slow path works
     };
     let mut start = 0u32;
+    let (mut ascii_ids, mut ascii_texts) = (true, true);
 
     while start < len {
         let end = start.saturating_add(CHUNK).min(len);
@@ -183,14 +205,12 @@ pub fn read_items_packed(
         else {
             return Err(internal("reading the packed lengths"));
         };
-        let (mut chunk_ids, mut chunk_texts) = (Utf16Strings::default(), Utf16Strings::default());
-        if !append_utf16(env, ids, &mut chunk_ids)
-            || !append_utf16(env, texts, &mut chunk_texts)
-            || !chunk_ids.commit(&id_lens)
-            || !chunk_texts.commit(&text_lens)
-        {
+        let (Some(chunk_ids), Some(chunk_texts)) = (
+            read_joined(env, ids, &id_lens, &mut ascii_ids),
+            read_joined(env, texts, &text_lens, &mut ascii_texts),
+        ) else {
             return Err(internal("reading the packed strings"));
-        }
+        };
         on_chunk(chunk_ids, chunk_texts);
         start = end;
     }

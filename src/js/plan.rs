@@ -8,8 +8,8 @@ use super::packed_items::{read_items_packed, Packed};
 use super::plan_result::plan_to_js;
 use super::script::RawValue;
 use crate::core::hashing::digests;
-use crate::core::plan::{facts_utf16, plan, plan_facts, ItemFacts, Plan};
-use crate::core::utf16::Utf16Strings;
+use crate::core::plan::{facts_js, plan, plan_facts, ItemFacts, Plan};
+use crate::core::utf16::JsStrings;
 use crate::core::{ErrorCode, HashMapsData, IdSetState, LoadError};
 use futures::FutureExt;
 use napi::bindgen_prelude::*;
@@ -72,12 +72,12 @@ enum ItemsIn {
 }
 
 /// Starts computing the facts of one chunk of packed items on the rayon pool.
-fn spawn_chunk(data: &Arc<HashMapsData>, ids: Utf16Strings, texts: Utf16Strings) -> ChunkFacts {
+fn spawn_chunk(data: &Arc<HashMapsData>, ids: JsStrings, texts: JsStrings) -> ChunkFacts {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let data = data.clone();
     rayon::spawn(move || {
         // A panic must not unwind out of a rayon job: rayon would abort the process.
-        let facts = std::panic::catch_unwind(AssertUnwindSafe(|| facts_utf16(&data, &ids, &texts)))
+        let facts = std::panic::catch_unwind(AssertUnwindSafe(|| facts_js(&data, &ids, &texts)))
             .map_err(|p| from_panic(p.as_ref()));
         let _ = tx.send(facts);
     });
