@@ -36,6 +36,20 @@ pub struct IdTable {
     len: usize,
 }
 
+/// Asks the CPU to start loading the cache line holding `value`. A hint: no effect on results.
+#[inline]
+pub fn prefetch_read<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the pointer comes from a reference; a prefetch never faults and reads nothing
+    // into the program.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 #[inline]
 fn tag_of(h: u64) -> u8 {
     0x80 | (h >> 57) as u8
@@ -81,19 +95,10 @@ impl IdTable {
     /// Asks the CPU to start loading the lines a probe for hash `h` reads first. A hint only.
     #[inline]
     pub fn prefetch(&self, h: u64) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            let p = h as usize & self.mask;
-            // SAFETY: `p <= mask < tags.len() == slots.len()`, so both pointers are in bounds;
-            // a prefetch never faults and reads nothing into the program.
-            unsafe {
-                _mm_prefetch::<_MM_HINT_T0>(self.tags.as_ptr().add(p).cast());
-                _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().add(p).cast());
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = h;
+        let p = h as usize & self.mask;
+        // `p <= mask < tags.len() == slots.len()`.
+        prefetch_read(&self.tags[p]);
+        prefetch_read(&self.slots[p]);
     }
 
     #[inline]

@@ -140,6 +140,12 @@ impl HashMapsData {
         &id[..base_id(id.as_bytes()).len()]
     }
 
+    /// Asks the CPU to start loading the base's hash.
+    #[inline]
+    pub fn prefetch_base_hash(&self, base: BaseRef) {
+        self.hashes.prefetch(base.index as usize);
+    }
+
     /// The hash of the base's first row.
     #[inline]
     pub fn base_hash(&self, base: BaseRef) -> HashRef<'_> {

@@ -71,17 +71,24 @@ pub fn facts_js(data: &HashMapsData, ids: &JsStrings, texts: &JsStrings) -> Vec<
         let hashes: Vec<u64> = (0..ends.len())
             .map(|k| data.hash_bytes(base_id(id(k))))
             .collect();
-        let mut text_buf = Vec::new();
-        let mut out = Vec::with_capacity(ends.len());
-        for (k, i) in range.enumerate() {
+        // First every lookup (table lines requested ahead), then every text hash (each base's
+        // stored hash requested ahead): no step waits on main memory for the one just before.
+        let mut bases = Vec::with_capacity(ends.len());
+        for k in 0..ends.len() {
             if let Some(&h) = hashes.get(k + PREFETCH_AHEAD) {
                 data.prefetch(h);
             }
+            let found = storable[k].then(|| data.find_base_hashed(base_id(id(k)), hashes[k]));
+            bases.push(found.flatten());
+        }
+        let mut text_buf = Vec::new();
+        let mut out = Vec::with_capacity(ends.len());
+        for (k, i) in range.enumerate() {
+            if let Some(Some(b)) = bases.get(k + PREFETCH_AHEAD) {
+                data.prefetch_base_hash(*b);
+            }
             let text = texts.utf8(i, &mut text_buf).0;
-            let base = storable[k]
-                .then(|| data.find_base_hashed(base_id(id(k)), hashes[k]))
-                .flatten();
-            out.push(ItemFacts::new(data, base, Sha256::digest(text).into()));
+            out.push(ItemFacts::new(data, bases[k], Sha256::digest(text).into()));
         }
         out
     };

@@ -142,6 +142,14 @@ impl HashStore {
         }
     }
 
+    /// Asks the CPU to start loading value `i`'s digest (see [`super::id_table::prefetch_read`]).
+    #[inline]
+    pub fn prefetch(&self, i: usize) {
+        if let Some(d) = self.digests.get(i) {
+            super::id_table::prefetch_read(d);
+        }
+    }
+
     #[inline]
     pub fn get(&self, i: usize) -> HashRef<'_> {
         if !self.is_other.get(i) {
