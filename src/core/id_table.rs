@@ -7,11 +7,13 @@
 //! ahead of time. Profiles of a 450k-row load showed the builder thread stalled on exactly those
 //! misses; touching the lines of row `i + D` while inserting row `i` overlaps them.
 //!
-//! Layout: slot `p` is empty when `tags[p] == 0`, else `tags[p] = 0x80 | top 7 bits of the hash`
-//! and `slots[p]` is the id index. A key's probe starts at `hash & mask` and walks upward eight
-//! tags at a time, wrapping around; the first `GROUP` tags are mirrored past the end so a group
-//! read never needs a bounds split. The load stays at most 7/8 and nothing is ever deleted, so a
-//! probe always ends, at the first empty slot.
+//! Layout: slot `p` is empty when `tags[p] == 0`, else `tags[p] = 0x80 | low 7 bits of the hash`
+//! and `slots[p]` is the id index. A key's probe starts at slot `hash * capacity >> 64` (any
+//! capacity works, so the table is sized to its ids, not to a power of two: memory per row stays
+//! flat from 100k to millions of rows) and walks upward eight tags at a time, wrapping around; the
+//! first `GROUP` tags are mirrored past the end so a group read never needs a bounds split. The
+//! load stays at most 7/8 and nothing is ever deleted, so a probe always ends, at the first empty
+//! slot.
 
 use super::error::{ErrorCode, LoadError};
 
@@ -31,8 +33,8 @@ enum Probe {
 pub struct IdTable {
     tags: Vec<u8>,
     slots: Vec<u32>,
-    /// Capacity - 1 (the capacity is a power of two).
-    mask: usize,
+    /// Number of slots.
+    cap: usize,
     len: usize,
 }
 
@@ -50,22 +52,45 @@ pub fn prefetch_read<T>(value: &T) {
     let _ = value;
 }
 
+/// The tag uses the low bits; the home slot, the high bits (see [`IdTable::home`]).
 #[inline]
 fn tag_of(h: u64) -> u8 {
-    0x80 | (h >> 57) as u8
+    0x80 | (h & 0x7F) as u8
 }
 
 impl IdTable {
     /// A table that holds `n` ids without growing.
     pub fn with_capacity(n: usize) -> Self {
-        Self::with_slots((n.saturating_mul(8) / 7 + 1).next_power_of_two().max(16))
+        Self::with_slots(Self::slots_for(n))
+    }
+
+    /// Slots for `n` entries at a load of at most 7/8: 7 * slots / 8 >= n.
+    fn slots_for(n: usize) -> usize {
+        n.saturating_add(n / 7).saturating_add(16)
+    }
+
+    /// The slot a probe for hash `h` starts at: `h` scaled to `0..cap`.
+    #[inline]
+    fn home(&self, h: u64) -> usize {
+        ((h as u128 * self.cap as u128) >> 64) as usize
+    }
+
+    /// The slot `off` places after `p` (`off < GROUP`), wrapping around.
+    #[inline]
+    fn after(&self, p: usize, off: usize) -> usize {
+        let q = p + off;
+        if q >= self.cap {
+            q - self.cap
+        } else {
+            q
+        }
     }
 
     fn with_slots(cap: usize) -> Self {
         IdTable {
             tags: vec![0; cap + GROUP],
             slots: vec![0; cap],
-            mask: cap - 1,
+            cap,
             len: 0,
         }
     }
@@ -73,7 +98,7 @@ impl IdTable {
     fn set(&mut self, q: usize, tag: u8, i: u32) {
         self.tags[q] = tag;
         if q < GROUP {
-            self.tags[self.mask + 1 + q] = tag;
+            self.tags[self.cap + q] = tag;
         }
         self.slots[q] = i;
         self.len += 1;
@@ -95,8 +120,8 @@ impl IdTable {
     /// Asks the CPU to start loading the lines a probe for hash `h` reads first. A hint only.
     #[inline]
     pub fn prefetch(&self, h: u64) {
-        let p = h as usize & self.mask;
-        // `p <= mask < tags.len() == slots.len()`.
+        let p = self.home(h);
+        // `p < cap <= tags.len()`, `cap == slots.len()`.
         prefetch_read(&self.tags[p]);
         prefetch_read(&self.slots[p]);
     }
@@ -111,7 +136,7 @@ impl IdTable {
     #[inline]
     fn probe(&self, h: u64, mut eq: impl FnMut(u32) -> bool) -> Probe {
         let tag = tag_of(h);
-        let mut p = h as usize & self.mask;
+        let mut p = self.home(h);
         loop {
             let g = self.group(p);
             let empties = !g & HI;
@@ -122,16 +147,16 @@ impl IdTable {
                 matches &= empties.wrapping_sub(1) & !empties;
             }
             while matches != 0 {
-                let q = (p + matches.trailing_zeros() as usize / 8) & self.mask;
+                let q = self.after(p, matches.trailing_zeros() as usize / 8);
                 if eq(self.slots[q]) {
                     return Probe::Found(self.slots[q]);
                 }
                 matches &= matches - 1;
             }
             if empties != 0 {
-                return Probe::Vacant((p + empties.trailing_zeros() as usize / 8) & self.mask);
+                return Probe::Vacant(self.after(p, empties.trailing_zeros() as usize / 8));
             }
-            p = (p + GROUP) & self.mask;
+            p = self.after(p, GROUP);
         }
     }
 
@@ -153,8 +178,8 @@ impl IdTable {
         i: u32,
         rehash: impl Fn(u32) -> u64,
     ) -> Result<(), LoadError> {
-        if self.len + 1 > (self.mask + 1) / 8 * 7 {
-            self.rebuild((self.mask + 1) * 2, &rehash)?;
+        if self.len + 1 > self.cap - self.cap / 8 {
+            self.rebuild(self.cap * 2, &rehash)?;
         }
         if let Probe::Vacant(q) = self.probe(h, |_| false) {
             self.set(q, tag_of(h), i);
@@ -171,7 +196,7 @@ impl IdTable {
             ));
         }
         let mut next = IdTable::with_slots(cap);
-        for (&t, &i) in self.tags[..=self.mask].iter().zip(&self.slots) {
+        for (&t, &i) in self.tags[..self.cap].iter().zip(&self.slots) {
             if t != 0 {
                 let h = rehash(i);
                 // Entries are distinct, so the probe only looks for room.
@@ -186,8 +211,8 @@ impl IdTable {
 
     /// Rebuilds at the smallest capacity that holds the current entries, when that is smaller.
     pub fn shrink_to_fit(&mut self, rehash: impl Fn(u32) -> u64) {
-        let cap = (self.len * 8 / 7 + 1).next_power_of_two().max(16);
-        if cap < self.mask + 1 {
+        let cap = Self::slots_for(self.len);
+        if cap < self.cap {
             // Cannot fail: `cap` is smaller than the current capacity.
             let _ = self.rebuild(cap, &rehash);
         }
@@ -245,16 +270,17 @@ mod tests {
 
     #[test]
     fn colliding_hashes_stay_apart() {
-        // Every key has the same hash, then a run that wraps around the end: eq decides.
+        // Every key has the same hash, whose home is the last slot: one run that wraps around
+        // the end, all tags equal, eq decides.
         fn same(_: u32) -> u64 {
-            15
+            u64::MAX
         }
         let mut t = IdTable::with_capacity(16);
         for i in 0..500u32 {
             assert_eq!(put(&mut t, i, same), (i, true));
         }
         for i in 0..500u32 {
-            assert_eq!(t.find(15, |j| j == i), Some(i));
+            assert_eq!(t.find(u64::MAX, |j| j == i), Some(i));
         }
         assert_eq!(t.len(), 500);
     }
