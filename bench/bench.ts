@@ -1,7 +1,7 @@
 // The benchmark: every load path on the same tables, each in its own process, alternating, several
 // rounds, medians. Usage: bun bench/bench.ts [--rows 100000,450000] [--big] [--rounds 3]
 //   [--lines 0.13,latest] [--dims 768]
-// Writes bench/results.md and bench/scaling.svg.
+// Writes bench/results.md and bench/scaling.svg (with --big: bench/results-2m.md, bench/scaling-2m.svg).
 import { existsSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { cpus, homedir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,8 @@ const opt = (name: string, dflt: string) => {
 const sizes = opt("rows", "100000,450000").split(",").map(Number);
 if (args.includes("--big")) sizes.push(2_000_000);
 const rounds = Number(opt("rounds", "3"));
+const big = sizes.some((n) => n >= 2_000_000);
+const [reportFile, svgFile] = big ? ["results-2m.md", "scaling-2m.svg"] : ["results.md", "scaling.svg"];
 const lines = opt("lines", "0.13,latest").split(",") as Line[];
 const dims = Number(opt("dims", "768"));
 const rawScanBin = process.env.RAW_SCAN_BIN!;
@@ -124,8 +126,8 @@ for (const r of results.filter((r) => r.plan)) {
   out.push(`| ${sdk(r.line).version} | ${p.items.toLocaleString()} | ${p.jsMs.toFixed(0)} ms | ${p.planMs.toFixed(0)} ms | ${(p.jsMs / p.planMs).toFixed(2)}× | ${p.same ? "yes" : "NO"} |`);
 }
 const report = out.join("\n") + "\n";
-writeFileSync(join(import.meta.dir, "results.md"), report);
-writeFileSync(join(import.meta.dir, "scaling.svg"), svg(results));
+writeFileSync(join(import.meta.dir, reportFile), report);
+writeFileSync(join(import.meta.dir, svgFile), svg(results));
 console.log(report);
 
 /** Time per row against rows, one line per method and SDK line (log-scaled x). */
