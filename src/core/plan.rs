@@ -103,10 +103,14 @@ pub fn facts_js(data: &HashMapsData, ids: &JsStrings, texts: &JsStrings) -> Vec<
 
 /// Plans a batch from each item's facts (see [`ItemFacts`]), in item order. With `force_all`
 /// every item is embedded. A stored null (or non-digest) hash never matches.
-pub fn plan_facts(data: &HashMapsData, facts: &[ItemFacts], force_all: bool) -> Plan {
+pub fn plan_facts<'a>(
+    data: &HashMapsData,
+    facts: impl IntoIterator<Item = &'a ItemFacts>,
+    force_all: bool,
+) -> Plan {
     let mut out = Plan::default();
     let mut seen_bases: HashSet<u32> = HashSet::new();
-    for (i, f) in facts.iter().enumerate() {
+    for (i, f) in facts.into_iter().enumerate() {
         if !force_all && f.hash_matches {
             out.skipped += 1;
             continue;

@@ -91,17 +91,17 @@ impl ItemsIn {
     async fn plan(self, data: Arc<HashMapsData>, force_all: bool) -> Planned {
         match self {
             ItemsIn::Packed(chunks) => {
-                let mut facts = Vec::new();
+                // Chunk by chunk, in order: no copy of all items' facts into one vector.
+                let mut parts = Vec::with_capacity(chunks.len());
                 for chunk in chunks {
-                    let part = chunk.await.map_err(|_| {
+                    parts.push(chunk.await.map_err(|_| {
                         LoadError::new(
                             ErrorCode::Internal,
                             "a planning task ended without a result",
                         )
-                    })??;
-                    facts.extend(part);
+                    })??);
                 }
-                Ok((plan_facts(&data, &facts, force_all), data))
+                Ok((plan_facts(&data, parts.iter().flatten(), force_all), data))
             }
             ItemsIn::Plain(Items { ids, texts }) => {
                 let joined = tokio::task::spawn_blocking(move || {
