@@ -3,7 +3,7 @@
 // load in its own process, alternating, medians. Both builds load through the same index.js
 // (NAPI_RS_NATIVE_LIBRARY_PATH picks the file). Writes bench/results-dist.md.
 // Usage: bun bench/dist.ts <release.node> <dist.node> [rounds] [tablePath...]   (scripts/dist.sh)
-import { statSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 
@@ -35,7 +35,14 @@ const out: string[] = ["# Published (dist) build against the everyday (release) 
 out.push(`Machine: ${cpus().length} cores, ${cpus()[0]?.model ?? "unknown CPU"}. Command: \`bash scripts/dist.sh\`.`, "");
 out.push("| build | profile | `.node` size | stripped |", "|---|---|---:|---:|");
 out.push(`| release (everyday, tests) | opt-level 3, no LTO, 16 codegen units | ${(statSync(releaseNode).size / MB).toFixed(1)} MB | ${(stripped(releaseNode) / MB).toFixed(1)} MB |`);
-out.push(`| dist (published) | fat LTO, 1 codegen unit, stripped, read path at opt-level 3, rest "s" | ${(statSync(distNode).size / MB).toFixed(1)} MB | ${(stripped(distNode) / MB).toFixed(1)} MB |`, "");
+out.push(`| dist (published) | fat LTO, 1 codegen unit, stripped, read path at opt-level 3, rest "s" | ${(statSync(distNode).size / MB).toFixed(1)} MB | ${(stripped(distNode) / MB).toFixed(1)} MB |`);
+// For scale: the JS SDK's own native module, as installed here (a devDependency).
+const sdkNode = join(import.meta.dir, "..", "node_modules", "@lancedb", "lancedb-linux-x64-gnu", "lancedb.linux-x64-gnu.node");
+if (existsSync(sdkNode)) {
+  const v = JSON.parse(readFileSync(join(sdkNode, "..", "package.json"), "utf8")).version;
+  out.push(`| \`@lancedb/lancedb\` ${v}'s own \`.node\`, for scale | (as published) | ${(statSync(sdkNode).size / MB).toFixed(1)} MB | ${(stripped(sdkNode) / MB).toFixed(1)} MB |`);
+}
+out.push("", "MB here is 2^20 bytes.", "");
 out.push(`buildHashMaps, median of ${rounds} loads each, alternating, each in its own process:`, "");
 out.push("| table | release | dist | dist / release | same maps |", "|---|---:|---:|---:|---|");
 for (const table of tables) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the published binary (cargo profile `dist`: fat LTO, one codegen unit, stripped) into
 # dist/lance-hashmaps.<platform>.node, then compares it with the everyday release build (size, and
-# buildHashMaps speed on the cached 450k-row bench tables) in bench/results-dist.md.
+# buildHashMaps speed on the cached 450k-row bench tables) in bench/results-dist.md, and runs the
+# install test (__test__/pack.test.ts) with it.
 # The first dist build compiles every dependency again in that profile (as LTO bitcode): about
 # 45 minutes on 2 cores, plus the link.
 # Usage: bash scripts/dist.sh [rounds]
@@ -23,4 +24,6 @@ for line in 0.13-0.13.0 latest-0.39.0; do
   [ -d "$t" ] && tables+=("$t")
 done
 [ ${#tables[@]} -gt 0 ] || echo "no cached bench tables: run npm run bench first for speed figures" >&2
-exec bun bench/dist.ts "$release" "$ROOT/dist/lance-hashmaps.$platform.node" "${1:-7}" "${tables[@]}"
+bun bench/dist.ts "$release" "$ROOT/dist/lance-hashmaps.$platform.node" "${1:-7}" "${tables[@]}"
+printf '\n== the install test (npm pack, fresh project, node, bun, compiled binary) with the dist binary\n' >&2
+LANCE_HASHMAPS_PACK_BINARY="$ROOT/dist/lance-hashmaps.$platform.node" bun test __test__/pack.test.ts
