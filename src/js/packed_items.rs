@@ -166,7 +166,7 @@ pub fn read_items_packed(
         unsafe { sys::napi_get_array_length(env, raw, &mut len) },
         "napi_get_array_length",
     )?;
-    let Some(packer) = script::compile(env, PACKER) else {
+    let Some(packer) = script::compiled(env, PACKER) else {
         return Ok(Packed::Declined); // an engine without napi_run_script: the slow path works
     };
     let mut start = 0u32;

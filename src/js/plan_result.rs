@@ -30,7 +30,7 @@ const UNPACKER: &str = r#"(function unpackPlan(toEmbed, hex, skipped, ids, idLen
 /// The result object of `planChanges`: `{ toEmbed, hashes, skipped, idsToDelete }`.
 pub fn plan_to_js(env: &Env, p: &Plan, data: &HashMapsData) -> Result<RawValue> {
     let raw = env.raw();
-    let Some(unpacker) = script::compile(raw, UNPACKER) else {
+    let Some(unpacker) = script::compiled(raw, UNPACKER) else {
         // An engine without napi_run_script: the generic (slower) conversion.
         let change_plan = ChangePlan {
             to_embed: p.to_embed.clone(),
