@@ -23,39 +23,78 @@ pub struct Plan {
     pub ids_to_delete: Vec<u32>,
 }
 
-/// What planning needs to know of one item: its stored base, if any, its text's digest, and
-/// whether the base's stored hash equals that digest (a stored null or non-digest never does).
-#[derive(Debug, Clone, Copy)]
-pub struct ItemFacts {
+/// An item to embed, as one chunk of items decided it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Embed {
+    /// Index of the item within its chunk.
+    pub item: u32,
+    /// The item's stored base, if any (its chunk ids are to be deleted).
     pub base: Option<BaseRef>,
+    /// sha256 of the item's `contextText || text`.
     pub digest: [u8; 32],
-    pub hash_matches: bool,
 }
 
-impl ItemFacts {
-    fn new(data: &HashMapsData, base: Option<BaseRef>, digest: [u8; 32]) -> Self {
-        let hash_matches =
-            base.is_some_and(|b| matches!(data.base_hash(b), HashRef::Digest(d) if *d == digest));
-        ItemFacts {
-            base,
-            digest,
-            hash_matches,
+/// What one chunk of items decides on its own: how many are unchanged and which to embed. Chunks
+/// are planned in parallel; [`merge`] puts them together in item order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ChunkPlan {
+    /// Items in the chunk.
+    pub len: u32,
+    pub skipped: u32,
+    pub embed: Vec<Embed>,
+}
+
+impl ChunkPlan {
+    fn with_capacity(n: usize) -> Self {
+        ChunkPlan {
+            len: 0,
+            skipped: 0,
+            embed: Vec::with_capacity(n / 4),
         }
+    }
+
+    /// Decides the next item: unchanged when its base's stored hash equals its digest (a stored
+    /// null or non-digest never does), unless `force_all`.
+    fn push(
+        &mut self,
+        data: &HashMapsData,
+        base: Option<BaseRef>,
+        digest: [u8; 32],
+        force_all: bool,
+    ) {
+        let unchanged = !force_all
+            && base
+                .is_some_and(|b| matches!(data.base_hash(b), HashRef::Digest(d) if *d == digest));
+        if unchanged {
+            self.skipped += 1;
+        } else {
+            self.embed.push(Embed {
+                item: self.len,
+                base,
+                digest,
+            });
+        }
+        self.len += 1;
     }
 }
 
-/// Items per unit of parallel work in [`facts_js`].
+/// Items per unit of parallel work in [`plan_chunk_js`].
 const BLOCK: usize = 512;
-/// How many items ahead [`facts_js`] asks for the hash table lines of a lookup.
+/// How many items ahead [`plan_chunk_js`] asks for the memory of a lookup.
 const PREFETCH_AHEAD: usize = 8;
 
-/// The facts of items given as JS ids and texts (the `contextText || text` to hash), on every
-/// core: ids and texts are converted to UTF-8 as JS does (lone surrogates as U+FFFD), texts
+/// Plans one chunk of items given as JS ids and texts (the `contextText || text` to hash), on
+/// every core: ids and texts are converted to UTF-8 as JS does (lone surrogates as U+FFFD), texts
 /// hashed, and base ids looked up with the table lines of later items already requested. An id
 /// with a lone surrogate has no stored base: stored ids come from UTF-8, so none equals it in JS.
-pub fn facts_js(data: &HashMapsData, ids: &JsStrings, texts: &JsStrings) -> Vec<ItemFacts> {
+pub fn plan_chunk_js(
+    data: &HashMapsData,
+    ids: &JsStrings,
+    texts: &JsStrings,
+    force_all: bool,
+) -> ChunkPlan {
     assert_eq!(ids.len(), texts.len(), "one text per id");
-    let block = |b: usize| -> Vec<ItemFacts> {
+    let block = |b: usize| -> ChunkPlan {
         let range = b * BLOCK..((b + 1) * BLOCK).min(ids.len());
         let mut bytes = Vec::with_capacity(range.len() * 32);
         let mut ends = Vec::with_capacity(range.len());
@@ -82,46 +121,57 @@ pub fn facts_js(data: &HashMapsData, ids: &JsStrings, texts: &JsStrings) -> Vec<
             bases.push(found.flatten());
         }
         let mut text_buf = Vec::new();
-        let mut out = Vec::with_capacity(ends.len());
+        let mut out = ChunkPlan::with_capacity(ends.len());
         for (k, i) in range.enumerate() {
             if let Some(Some(b)) = bases.get(k + PREFETCH_AHEAD) {
                 data.prefetch_base_hash(*b);
             }
             let text = texts.utf8(i, &mut text_buf).0;
-            out.push(ItemFacts::new(data, bases[k], Sha256::digest(text).into()));
+            out.push(data, bases[k], Sha256::digest(text).into(), force_all);
         }
         out
     };
-    let blocks = ids.len().div_ceil(BLOCK);
-    if blocks <= 1 {
-        (0..blocks).flat_map(block).collect()
+    let blocks: Vec<ChunkPlan> = if ids.len() <= BLOCK {
+        vec![block(0)]
     } else {
-        let parts: Vec<Vec<ItemFacts>> = (0..blocks).into_par_iter().map(block).collect();
-        parts.concat()
+        (0..ids.len().div_ceil(BLOCK))
+            .into_par_iter()
+            .map(block)
+            .collect()
+    };
+    let mut out = ChunkPlan::default();
+    for b in blocks {
+        out.embed.extend(b.embed.iter().map(|e| Embed {
+            item: e.item + out.len,
+            ..*e
+        }));
+        out.skipped += b.skipped;
+        out.len += b.len;
     }
+    out
 }
 
-/// Plans a batch from each item's facts (see [`ItemFacts`]), in item order. With `force_all`
-/// every item is embedded. A stored null (or non-digest) hash never matches.
-pub fn plan_facts<'a>(
-    data: &HashMapsData,
-    facts: impl IntoIterator<Item = &'a ItemFacts>,
-    force_all: bool,
-) -> Plan {
+/// Puts the chunks' plans together, in item order: the items to embed with their digests, the
+/// unchanged count, and for each distinct base among the items to embed (first-appearance
+/// order) its chunk ids in scan order.
+pub fn merge<'a>(data: &HashMapsData, chunks: impl IntoIterator<Item = &'a ChunkPlan>) -> Plan {
     let mut out = Plan::default();
     let mut seen_bases: HashSet<u32> = HashSet::new();
-    for (i, f) in facts.into_iter().enumerate() {
-        if !force_all && f.hash_matches {
-            out.skipped += 1;
-            continue;
-        }
-        out.to_embed.push(i as u32);
-        out.hashes.push(f.digest);
-        if let Some(b) = f.base {
-            if seen_bases.insert(b.index) {
-                out.ids_to_delete.extend(data.base_chunks(b).to_vec());
+    let mut offset = 0u32;
+    for chunk in chunks {
+        out.skipped += chunk.skipped;
+        out.to_embed.reserve(chunk.embed.len());
+        out.hashes.reserve(chunk.embed.len());
+        for e in &chunk.embed {
+            out.to_embed.push(offset + e.item);
+            out.hashes.push(e.digest);
+            if let Some(b) = e.base {
+                if seen_bases.insert(b.index) {
+                    out.ids_to_delete.extend(data.base_chunks(b).to_vec());
+                }
             }
         }
+        offset += chunk.len;
     }
     out
 }
@@ -136,15 +186,12 @@ pub fn plan(
     force_all: bool,
 ) -> Plan {
     assert_eq!(ids.len(), digests.len(), "one digest per item");
-    let facts: Vec<ItemFacts> = ids
-        .iter()
-        .zip(digests)
-        .map(|(id, digest)| {
-            let base = id.and_then(|id| data.find_base(base_id(id.as_bytes())));
-            ItemFacts::new(data, base, *digest)
-        })
-        .collect();
-    plan_facts(data, &facts, force_all)
+    let mut chunk = ChunkPlan::with_capacity(ids.len());
+    for (id, digest) in ids.iter().zip(digests) {
+        let base = id.and_then(|id| data.find_base(base_id(id.as_bytes())));
+        chunk.push(data, base, *digest, force_all);
+    }
+    merge(data, [&chunk])
 }
 
 #[cfg(test)]
@@ -216,13 +263,31 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            plan_facts(&data, &facts_js(&data, &ids_ascii, &texts16), false),
+            merge(&data, [&plan_chunk_js(&data, &ids_ascii, &texts16, false)]),
             p
         );
         assert_eq!(
-            plan_facts(&data, &facts_js(&data, &ids16, &texts16), false),
+            merge(&data, [&plan_chunk_js(&data, &ids16, &texts16, false)]),
             p
         );
+        // Split into chunks of every size, planned apart and merged: the same plan.
+        for size in 1..=items.len() {
+            let lens_of = |v: &[&str]| v.iter().map(|s| s.len() as u32).collect::<Vec<u32>>();
+            let parts: Vec<ChunkPlan> = items
+                .chunks(size)
+                .map(|part| {
+                    let ids: Vec<&str> = part.iter().map(|i| i.0).collect();
+                    let texts: Vec<&str> = part.iter().map(|i| i.1).collect();
+                    let ids =
+                        JsStrings::from_ascii(ids.concat().into_bytes(), &lens_of(&ids)).unwrap();
+                    let texts =
+                        JsStrings::from_ascii(texts.concat().into_bytes(), &lens_of(&texts))
+                            .unwrap();
+                    plan_chunk_js(&data, &ids, &texts, false)
+                })
+                .collect();
+            assert_eq!(merge(&data, &parts), p, "chunks of {size}");
+        }
 
         let forced = plan(&data, &ids, &digests, true);
         assert_eq!(forced.to_embed.len(), items.len());

@@ -5,10 +5,10 @@ use super::errors::{from_panic, to_napi};
 use super::existing_ids::ExistingIds;
 use super::items::{read_items, Items};
 use super::packed_items::{read_items_packed, Packed};
-use super::plan_result::plan_to_js;
+use super::plan_result::{plan_to_js, Prepared};
 use super::script::RawValue;
 use crate::core::hashing::digests;
-use crate::core::plan::{facts_js, plan, plan_facts, ItemFacts, Plan};
+use crate::core::plan::{merge, plan, plan_chunk_js, ChunkPlan, Plan};
 use crate::core::utf16::JsStrings;
 use crate::core::{ErrorCode, HashMapsData, IdSetState, LoadError};
 use futures::FutureExt;
@@ -60,25 +60,32 @@ fn arg(msg: impl Into<String>) -> LoadError {
     LoadError::new(ErrorCode::Arg, msg)
 }
 
-/// The facts of one chunk of items, computed on the rayon pool.
-type ChunkFacts = tokio::sync::oneshot::Receiver<std::result::Result<Vec<ItemFacts>, LoadError>>;
+/// The plan of one chunk of items, computed on the rayon pool.
+type PendingChunk = tokio::sync::oneshot::Receiver<std::result::Result<ChunkPlan, LoadError>>;
 
 /// The items, as read on the JS thread.
 enum ItemsIn {
-    /// Read through the packer; each chunk's facts are computed while later chunks are read.
-    Packed(Vec<ChunkFacts>),
+    /// Read through the packer; each chunk is planned while later chunks are read.
+    Packed(Vec<PendingChunk>),
     /// Read one by one (the packer declined): hashed and looked up afterwards.
     Plain(Items),
 }
 
-/// Starts computing the facts of one chunk of packed items on the rayon pool.
-fn spawn_chunk(data: &Arc<HashMapsData>, ids: JsStrings, texts: JsStrings) -> ChunkFacts {
+/// Starts planning one chunk of packed items on the rayon pool.
+fn spawn_chunk(
+    data: &Arc<HashMapsData>,
+    ids: JsStrings,
+    texts: JsStrings,
+    force_all: bool,
+) -> PendingChunk {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let data = data.clone();
     rayon::spawn(move || {
         // A panic must not unwind out of a rayon job: rayon would abort the process.
-        let facts = std::panic::catch_unwind(AssertUnwindSafe(|| facts_js(&data, &ids, &texts)))
-            .map_err(|p| from_panic(p.as_ref()));
+        let facts = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            plan_chunk_js(&data, &ids, &texts, force_all)
+        }))
+        .map_err(|p| from_panic(p.as_ref()));
         let _ = tx.send(facts);
     });
     rx
@@ -91,7 +98,6 @@ impl ItemsIn {
     async fn plan(self, data: Arc<HashMapsData>, force_all: bool) -> Planned {
         match self {
             ItemsIn::Packed(chunks) => {
-                // Chunk by chunk, in order: no copy of all items' facts into one vector.
                 let mut parts = Vec::with_capacity(chunks.len());
                 for chunk in chunks {
                     parts.push(chunk.await.map_err(|_| {
@@ -101,7 +107,7 @@ impl ItemsIn {
                         )
                     })??);
                 }
-                Ok((plan_facts(&data, parts.iter().flatten(), force_all), data))
+                Ok((merge(&data, &parts), data))
             }
             ItemsIn::Plain(Items { ids, texts }) => {
                 let joined = tokio::task::spawn_blocking(move || {
@@ -162,20 +168,6 @@ fn parse(
         .get_named_property("baseHashMap")
         .map_err(|_| arg("maps.baseHashMap is not the baseHashMap buildHashMaps returned"))?;
     let data = base.data.clone();
-    let mut chunks = Vec::new();
-    // LANCE_HASHMAPS_NO_PACKER=1 reads items one by one: how the tests reach that path.
-    let packed = if std::env::var_os("LANCE_HASHMAPS_NO_PACKER").is_some() {
-        Packed::Declined
-    } else {
-        read_items_packed(items, |ids, texts| {
-            chunks.push(spawn_chunk(&data, ids, texts));
-        })?
-    };
-    let items = match packed {
-        Packed::Done => ItemsIn::Packed(chunks),
-        Packed::Declined => ItemsIn::Plain(read_items(items)?),
-        Packed::Threw(value) => return Err(Refused::Threw(value)),
-    };
     let opts = match options {
         Some(o) if !matches!(o.get_type(), Ok(ValueType::Undefined) | Ok(ValueType::Null)) => {
             if !matches!(o.get_type(), Ok(ValueType::Object)) {
@@ -203,6 +195,21 @@ fn parse(
         None
     };
     let force_all = opts.and_then(|o| o.force_all).unwrap_or(false);
+    // Options first: chunks start being planned while the items are read.
+    let mut chunks = Vec::new();
+    // LANCE_HASHMAPS_NO_PACKER=1 reads items one by one: how the tests reach that path.
+    let packed = if std::env::var_os("LANCE_HASHMAPS_NO_PACKER").is_some() {
+        Packed::Declined
+    } else {
+        read_items_packed(items, |ids, texts| {
+            chunks.push(spawn_chunk(&data, ids, texts, force_all));
+        })?
+    };
+    let items = match packed {
+        Packed::Done => ItemsIn::Packed(chunks),
+        Packed::Declined => ItemsIn::Plain(read_items(items)?),
+        Packed::Threw(value) => return Err(Refused::Threw(value)),
+    };
     Ok((
         Inputs {
             data,
@@ -252,12 +259,15 @@ pub fn plan_changes<'env>(
     };
     let work = async move {
         let inputs = inputs?;
-        inputs.items.plan(inputs.data, inputs.force_all).await
+        let (plan, data) = inputs.items.plan(inputs.data, inputs.force_all).await?;
+        // Hex and id text laid out here, off the JS thread.
+        Ok((Prepared::new(plan, &data), data))
     };
     env.spawn_future_with_callback(work.map(Ok), move |env, outcome| {
         let (p, data) = outcome.map_err(|e| to_napi(env, &e))?;
         // Build the result first: if that fails, existingIds stays as it was.
         let result = plan_to_js(env, &p, &data)?;
+        let p = &p.plan;
         if let Some(set) = id_set {
             let mut set = set.borrow_mut();
             if set.is_over(&data) {

@@ -27,9 +27,48 @@ const UNPACKER: &str = r#"(function unpackPlan(toEmbed, hex, skipped, ids, idLen
   return { toEmbed: embed, hashes, skipped, idsToDelete };
 })"#;
 
+/// A plan with its hashes and ids already laid out for [`plan_to_js`]: built off the JS thread.
+pub struct Prepared {
+    pub plan: Plan,
+    /// Every hash of `plan.hashes` as 64 lowercase hex characters, back to back.
+    hex: Vec<u8>,
+    /// The ids of `plan.ids_to_delete`, UTF-8, back to back.
+    ids: Vec<u8>,
+    /// Their lengths in UTF-16 code units (what JS slices count).
+    id_lens: Vec<u32>,
+}
+
+impl Prepared {
+    pub fn new(plan: Plan, data: &HashMapsData) -> Self {
+        let mut hex = Vec::with_capacity(plan.hashes.len() * 64);
+        for d in &plan.hashes {
+            hex.extend_from_slice(&hex_lower_bytes(d));
+        }
+        let mut ids = Vec::new();
+        let mut id_lens = Vec::with_capacity(plan.ids_to_delete.len());
+        for &i in &plan.ids_to_delete {
+            let id = data.id(i);
+            ids.extend_from_slice(id.as_bytes());
+            let units = if id.is_ascii() {
+                id.len()
+            } else {
+                id.chars().map(char::len_utf16).sum()
+            };
+            id_lens.push(units as u32);
+        }
+        Prepared {
+            plan,
+            hex,
+            ids,
+            id_lens,
+        }
+    }
+}
+
 /// The result object of `planChanges`: `{ toEmbed, hashes, skipped, idsToDelete }`.
-pub fn plan_to_js(env: &Env, p: &Plan, data: &HashMapsData) -> Result<RawValue> {
+pub fn plan_to_js(env: &Env, prepared: &Prepared, data: &HashMapsData) -> Result<RawValue> {
     let raw = env.raw();
+    let p = &prepared.plan;
     let Some(unpacker) = script::compiled(raw, UNPACKER) else {
         // An engine without napi_run_script: the generic (slower) conversion.
         let change_plan = ChangePlan {
@@ -46,23 +85,7 @@ pub fn plan_to_js(env: &Env, p: &Plan, data: &HashMapsData) -> Result<RawValue> 
             ChangePlan::to_napi_value(raw, change_plan)
         }?));
     };
-    let mut hex = Vec::with_capacity(p.hashes.len() * 64);
-    for d in &p.hashes {
-        hex.extend_from_slice(&hex_lower_bytes(d));
-    }
-    let mut ids = Vec::new();
-    let mut id_lens = Vec::with_capacity(p.ids_to_delete.len());
-    for &i in &p.ids_to_delete {
-        let id = data.id(i);
-        ids.extend_from_slice(id.as_bytes());
-        // JS slices count UTF-16 code units.
-        let units = if id.is_ascii() {
-            id.len()
-        } else {
-            id.chars().map(char::len_utf16).sum()
-        };
-        id_lens.push(units as u32);
-    }
+    let (hex, ids) = (&prepared.hex, &prepared.ids);
     let mut args = [ptr::null_mut(); 5];
     args[0] = script::uint32_array(raw, &p.to_embed)?;
     check_status!(unsafe {
@@ -72,7 +95,7 @@ pub fn plan_to_js(env: &Env, p: &Plan, data: &HashMapsData) -> Result<RawValue> 
     check_status!(unsafe {
         sys::napi_create_string_utf8(raw, ids.as_ptr().cast(), ids.len() as isize, &mut args[3])
     })?;
-    args[4] = script::uint32_array(raw, &id_lens)?;
+    args[4] = script::uint32_array(raw, &prepared.id_lens)?;
     script::call(raw, unpacker, &args)
         .map(RawValue)
         .map_err(|_| Error::from_reason("building the plan's arrays failed"))

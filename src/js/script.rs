@@ -31,11 +31,7 @@ pub(crate) fn compiled(env: sys::napi_env, source: &'static str) -> Option<sys::
             .ok()?;
     }
     let cache = napi_env.get_instance_data::<Compiled>().ok().flatten()?;
-    if let Some((_, r)) = cache
-        .functions
-        .iter()
-        .find(|(s, _)| *s == source)
-    {
+    if let Some((_, r)) = cache.functions.iter().find(|(s, _)| *s == source) {
         let mut f = ptr::null_mut();
         if unsafe { sys::napi_get_reference_value(env, *r, &mut f) } == sys::Status::napi_ok
             && !f.is_null()
