@@ -1,5 +1,5 @@
-//! The fast way in for `planChanges` items: a small JS function, compiled once per call with
-//! `napi_run_script`, walks the items inside the JS engine (where property reads are JIT-compiled)
+//! The fast way in for `planChanges` items: a small JS function, compiled with `napi_run_script`
+//! once per JS environment (see `script::compiled`), walks the items inside the JS engine (where property reads are JIT-compiled)
 //! and joins the ids and the texts to hash into two strings, with their lengths in two
 //! `Uint32Array`s. The addon then copies each joined string out with ONE napi call, instead of
 //! five to eight napi calls per item, which cost more than hashing the texts.
