@@ -2,7 +2,7 @@
 import { test, expect, afterAll } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildHashMaps } from "../index";
+import { buildHashMaps, planChanges } from "../index";
 import { removeDir, serviceRows, tempDir } from "./helpers/tables";
 import { latest } from "./writers/latest";
 
@@ -19,7 +19,7 @@ function digest(m) {
   return h.digest("hex");
 }`;
 
-test("4 worker threads building the same table's maps at once agree with the main thread", async () => {
+test("4 worker threads building the same table's maps (and planning) at once agree with the main thread", async () => {
   const d = tempDir("workers");
   dirs.push(d);
   const rows = serviceRows(20_000);
@@ -28,13 +28,15 @@ test("4 worker threads building the same table's maps at once agree with the mai
   const workerFile = join(d, "worker.ts");
   writeFileSync(
     workerFile,
-    `import { buildHashMaps } from ${JSON.stringify(join(import.meta.dir, "..", "index.js"))};
+    `import { buildHashMaps, planChanges } from ${JSON.stringify(join(import.meta.dir, "..", "index.js"))};
 ${digestSource}
 self.onmessage = async (e) => {
   try {
     const m = await buildHashMaps(e.data);
     m.existingIds.delete("workspace/node-1-0");
-    postMessage({ rows: m.rowCount, digest: digest(await buildHashMaps(e.data)) });
+    const items = [...m.existingIds].map((id, i) => ({ id, text: "t" + (i % 7) }));
+    const plan = await planChanges(await buildHashMaps(e.data), items);
+    postMessage({ rows: m.rowCount, digest: digest(await buildHashMaps(e.data)), plan });
   } catch (err) {
     postMessage({ error: String(err) });
   }
@@ -53,5 +55,10 @@ self.onmessage = async (e) => {
     ),
   );
   workers.forEach((w) => w.terminate());
-  for (const r of results) expect(r).toEqual({ rows: rows.length, digest: want });
+  // planChanges in each worker (each has its own JS environment, hence its own compiled packer).
+  const m = await buildHashMaps(tablePath);
+  m.existingIds.delete("workspace/node-1-0");
+  const items = [...m.existingIds].map((id, i) => ({ id, text: "t" + (i % 7) }));
+  const plan = await planChanges(await buildHashMaps(tablePath), items);
+  for (const r of results) expect(r).toEqual({ rows: rows.length, digest: want, plan });
 }, 60_000);

@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const require = createRequire(import.meta.url);
-const { buildHashMaps } = require("../../index.js");
+const { buildHashMaps, planChanges } = require("../../index.js");
+import { createHash } from "node:crypto";
+import { Worker } from "node:worker_threads";
 const lancedb = require("../writers/lancedb-0.13/node_modules/@lancedb/lancedb");
 
 const dir = mkdtempSync(join(tmpdir(), "lhm-node-"));
@@ -60,4 +62,68 @@ test("a missing table resolves empty; bad input rejects with a code", async () =
     buildHashMaps(join(dir, "embeddings.lance"), { hashColumn: "nope" }),
     (e) => e.code === "E_SCHEMA" && e.message.includes("nope"),
   );
+});
+
+// The service's loop, with node:crypto: the reference for planChanges.
+function servicePlan(maps, items, forceAll = false) {
+  const sha = (t) => createHash("sha256").update(t).digest("hex");
+  const toEmbed = [];
+  const hashes = [];
+  let skipped = 0;
+  items.forEach((item, i) => {
+    const hash = sha(item.contextText || item.text);
+    if (!forceAll && maps.baseHashMap.get(getBaseId(item.id)) === hash) return void skipped++;
+    toEmbed.push(i);
+    hashes.push(hash);
+  });
+  const idsToDelete = [];
+  const seen = new Set();
+  for (const i of toEmbed) {
+    const b = getBaseId(items[i].id);
+    if (seen.has(b)) continue;
+    seen.add(b);
+    for (const id of maps.existingChunks.get(b) ?? []) idsToDelete.push(id);
+  }
+  return { toEmbed, hashes, skipped, idsToDelete };
+}
+
+const sha = (t) => createHash("sha256").update(t).digest("hex");
+const planRows = Array.from({ length: 3000 }, (_, i) => ({
+  id: i % 10 === 3 ? `doc${i}#${i % 3}` : `doc${i}`,
+  text_hash: sha(`text ${i}`),
+  vector: [i, 1],
+}));
+const planItems = Array.from({ length: 20000 }, (_, i) => ({
+  id: i % 7 === 0 ? `new-${i}-ü` : `doc${i % 3000}`,
+  text: i % 5 === 0 ? `edited ${i} 😀` : `text ${i % 3000}`,
+  ...(i % 11 === 0 ? { contextText: i % 2 ? "" : `ctx ${i}` } : {}),
+}));
+
+test("planChanges (the packer path) equals the service's loop, in the main thread and a worker", async () => {
+  const db = await lancedb.connect(dir);
+  await db.createTable("plan", planRows);
+  const tablePath = join(dir, "plan.lance");
+  for (const forceAll of [false, true]) {
+    const maps = await buildHashMaps(tablePath);
+    const want = servicePlan(maps, planItems, forceAll);
+    const got = await planChanges(maps, planItems, { forceAll });
+    assert.deepEqual(got, want);
+    assert.equal(maps.existingIds.size, planRows.length - want.idsToDelete.length);
+  }
+  // A worker has its own JS environment, hence its own compiled packer.
+  const worker = new Worker(
+    `const { parentPort, workerData } = require("node:worker_threads");
+     const { buildHashMaps, planChanges } = require(workerData.index);
+     (async () => {
+       const maps = await buildHashMaps(workerData.tablePath);
+       parentPort.postMessage(await planChanges(maps, workerData.items));
+     })().catch((e) => parentPort.postMessage({ error: String(e) }));`,
+    { eval: true, workerData: { index: require.resolve("../../index.js"), tablePath, items: planItems } },
+  );
+  const fromWorker = await new Promise((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  await worker.terminate();
+  assert.deepEqual(fromWorker, servicePlan(await buildHashMaps(tablePath), planItems));
 });
