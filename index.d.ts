@@ -256,8 +256,8 @@ export declare function hashTexts(texts: Array<string>): Array<string>
 export declare function planChanges(maps: HashMaps, items: PlanItem[], options?: PlanOptions): Promise<ChangePlan>
 
 /**
- * One item of a batch, as the service's `embedBatch` receives it (declared for TypeScript; read by
- * `items::read_items`).
+ * One item of a batch, as the service's `embedBatch` receives it. Declared for TypeScript; read in
+ * bulk by a small compiled JS function (`packed_items.rs`), or one by one (`items::read_items`).
  */
 export interface PlanItem {
   /** The item's id; its base id (see `getBaseId`) is looked up in `baseHashMap`. */

@@ -20,8 +20,8 @@ use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// One item of a batch, as the service's `embedBatch` receives it (declared for TypeScript; read by
-/// `items::read_items`).
+/// One item of a batch, as the service's `embedBatch` receives it. Declared for TypeScript; read in
+/// bulk by a small compiled JS function (`packed_items.rs`), or one by one (`items::read_items`).
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct PlanItem {
     /// The item's id; its base id (see `getBaseId`) is looked up in `baseHashMap`.
