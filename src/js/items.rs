@@ -3,6 +3,7 @@
 //! twelve napi calls per item (a new key string per property, a type check, two calls per string),
 //! which cost as much as hashing the texts.
 
+use super::keys::has_unpaired_surrogate;
 use crate::core::{ErrorCode, LoadError};
 use napi::bindgen_prelude::*;
 use napi::{JsValue, ValueType};
@@ -87,17 +88,8 @@ impl Reader {
     /// Whether the string `obj[key]` holds a lone surrogate.
     fn has_lone_surrogate(&self, obj: sys::napi_value, key: sys::napi_value) -> bool {
         let mut value = ptr::null_mut();
-        let mut len = 0usize;
-        unsafe {
-            sys::napi_get_property(self.env, obj, key, &mut value);
-            sys::napi_get_value_string_utf16(self.env, value, ptr::null_mut(), 0, &mut len);
-        }
-        let mut units = vec![0u16; len + 1];
-        unsafe {
-            sys::napi_get_value_string_utf16(self.env, value, units.as_mut_ptr(), len + 1, &mut len)
-        };
-        units.truncate(len);
-        char::decode_utf16(units).any(|c| c.is_err())
+        unsafe { sys::napi_get_property(self.env, obj, key, &mut value) };
+        has_unpaired_surrogate(self.env, value)
     }
 }
 

@@ -13,15 +13,15 @@ pub fn string_key(value: &Unknown) -> Option<String> {
         return None;
     }
     let s = unsafe { String::from_napi_value(value.value().env, value.raw()) }.ok()?;
-    if s.contains('\u{FFFD}') && has_unpaired_surrogate(value) {
+    if s.contains('\u{FFFD}') && has_unpaired_surrogate(value.value().env, value.raw()) {
         return None;
     }
     Some(s)
 }
 
 /// Whether the JS string `value` holds a lone surrogate (read again as UTF-16 to tell).
-fn has_unpaired_surrogate(value: &Unknown) -> bool {
-    match unsafe { Utf16String::from_napi_value(value.value().env, value.raw()) } {
+pub(crate) fn has_unpaired_surrogate(env: sys::napi_env, value: sys::napi_value) -> bool {
+    match unsafe { Utf16String::from_napi_value(env, value) } {
         Ok(units) => char::decode_utf16(units.iter().copied()).any(|c| c.is_err()),
         Err(_) => false,
     }
