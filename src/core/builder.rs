@@ -6,7 +6,7 @@ use super::columns::StrColumn;
 use super::error::{ErrorCode, LoadError};
 use super::id_arena::IdArena;
 use super::id_table::IdTable;
-use super::maps::HashMapsData;
+use super::maps::{base_hash_tag, find_in_base_table, HashMapsData};
 use super::text_hash::HashStore;
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
@@ -21,8 +21,7 @@ use std::hash::BuildHasher;
 pub struct MapsBuilder {
     ids: IdArena,
     id_table: IdTable,
-    /// Bases first seen through a chunk id → (index of that first id, high half of the base's
-    /// hash). The hash bits keep lookups from reading ids: most probes here are misses.
+    /// Bases first seen through a chunk id → (index of that first id, `base_hash_tag`).
     base_table: HashTable<(u32, u32)>,
     /// Per id: it is the first id of its base.
     starts_base: BitVec,
@@ -74,18 +73,7 @@ impl MapsBuilder {
         let n = ids.len();
         let mut hs = std::mem::take(&mut self.batch_hashes);
         hs.clear();
-        hs.extend((0..n).map(|i| {
-            let id = ids.get_non_null(i).as_bytes();
-            let h = self.hasher.hash_one(id);
-            let base = base_id(id);
-            let bh = if base.len() == id.len() {
-                h
-            } else {
-                self.hasher.hash_one(base)
-            };
-            (h, bh, base.len())
-        }));
-        let mut result = Ok(());
+        hs.extend((0..n).map(|i| self.row_hashes(ids.get_non_null(i).as_bytes())));
         for i in 0..n {
             if let Some(&(h, bh, _)) = hs.get(i + PREFETCH_AHEAD) {
                 self.id_table.prefetch(h);
@@ -94,26 +82,30 @@ impl MapsBuilder {
                 }
             }
             let (h, bh, base_len) = hs[i];
-            result = self.push_hashed(ids.get_non_null(i), h, bh, base_len, hashes.get(i));
-            if result.is_err() {
-                break;
-            }
+            self.push_hashed(ids.get_non_null(i), h, bh, base_len, hashes.get(i))?;
         }
+        // Kept for the next batch (after an error the builder is dropped anyway).
         self.batch_hashes = hs;
-        result
+        Ok(())
     }
 
     /// Adds one row: its id and its `text_hash` (`None` for null).
     pub fn push_row(&mut self, id: &str, hash: Option<&str>) -> Result<(), LoadError> {
-        let id_bytes = id.as_bytes();
-        let h = self.hasher.hash_one(id_bytes);
-        let base = base_id(id_bytes);
-        let bh = if base.len() == id_bytes.len() {
+        let (h, bh, base_len) = self.row_hashes(id.as_bytes());
+        self.push_hashed(id, h, bh, base_len, hash)
+    }
+
+    /// The hash of the id, the hash of its base and the base's length.
+    #[inline]
+    fn row_hashes(&self, id: &[u8]) -> (u64, u64, usize) {
+        let h = self.hasher.hash_one(id);
+        let base = base_id(id);
+        let bh = if base.len() == id.len() {
             h
         } else {
             self.hasher.hash_one(base)
         };
-        self.push_hashed(id, h, bh, base.len(), hash)
+        (h, bh, base.len())
     }
 
     /// [`Self::push_row`] with the hashes of the id (`h`) and of its base (`bh`), and the length
@@ -151,12 +143,7 @@ impl MapsBuilder {
         let ids = &self.ids;
         let base = &id_bytes[..base_len];
         let whole = base_len == id_bytes.len();
-        let in_base_table = |bt: &HashTable<(u32, u32)>| {
-            bt.find(bh, |&(f, hi)| {
-                hi == (bh >> 32) as u32 && base_id(ids.get(f)) == base
-            })
-            .map(|&(f, _)| f)
-        };
+        let in_base_table = |bt: &HashTable<(u32, u32)>| find_in_base_table(bt, ids, bh, base);
         let existing = if whole {
             if !id_is_new && self.starts_base.get(id_index as usize) {
                 Some(id_index) // this very id started its base
@@ -185,7 +172,7 @@ impl MapsBuilder {
                 self.hashes.push(hash);
                 if !whole {
                     self.base_table
-                        .insert_unique(bh, (id_index, (bh >> 32) as u32), |&(f, _)| {
+                        .insert_unique(bh, (id_index, base_hash_tag(bh)), |&(f, _)| {
                             hasher.hash_one(base_id(ids.get(f)))
                         });
                 }

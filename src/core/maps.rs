@@ -51,11 +51,35 @@ impl Chunks<'_> {
     }
 }
 
+/// The high half of a base's hash, kept beside its entry in the base table: comparing it first
+/// keeps lookups (most of which miss) from reading ids.
+#[inline]
+pub(super) fn base_hash_tag(h: u64) -> u32 {
+    (h >> 32) as u32
+}
+
+/// In a table of bases first seen through a chunk id ((first id, [`base_hash_tag`]) entries), the
+/// first id of the base `key`, whose hash is `h`.
+#[inline]
+pub(super) fn find_in_base_table(
+    table: &HashTable<(u32, u32)>,
+    ids: &IdArena,
+    h: u64,
+    key: &[u8],
+) -> Option<u32> {
+    table
+        .find(h, |&(f, tag)| {
+            tag == base_hash_tag(h) && base_id(ids.get(f)) == key
+        })
+        .map(|&(f, _)| f)
+}
+
 /// The frozen result of one scan.
 pub struct HashMapsData {
     pub(super) ids: IdArena,
     pub(super) id_table: IdTable,
-    /// Bases first seen through a chunk id → that id (other bases are found through their id).
+    /// Bases first seen through a chunk id → (that id, `base_hash_tag`); other bases are found
+    /// through their id.
     pub(super) base_table: HashTable<(u32, u32)>,
     pub(super) base_first: RankedBits,
     pub(super) hashes: HashStore,
@@ -120,13 +144,7 @@ impl HashMapsData {
             .filter(|&i| {
                 self.base_first.get(i as usize) && base_id(self.ids.get(i)).len() == key.len()
             })
-            .or_else(|| {
-                self.base_table
-                    .find(h, |&(f, hi)| {
-                        hi == (h >> 32) as u32 && base_id(self.ids.get(f)) == key
-                    })
-                    .map(|&(f, _)| f)
-            })?;
+            .or_else(|| find_in_base_table(&self.base_table, &self.ids, h, key))?;
         Some(BaseRef {
             first_id,
             index: self.base_first.rank(first_id as usize) as u32,
