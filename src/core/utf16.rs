@@ -1,13 +1,7 @@
 //! Many strings handed over from JS at once: their code units back to back (one byte each when
-//! all are ASCII, else UTF-16), and where each ends. Converting to UTF-8 follows JS exactly: every unpaired surrogate becomes U+FFFD, as
-//! `TextEncoder`, `Buffer.from` and napi's UTF-8 conversion do. Conversion and hashing of large
-//! batches run on every core.
-
-use rayon::prelude::*;
-use sha2::{Digest, Sha256};
-
-/// Below this many strings, working on the calling thread beats handing work to the pool.
-const PARALLEL_MIN: usize = 512;
+//! all are ASCII, else UTF-16), and where each ends. Converting to UTF-8 follows JS exactly: every
+//! unpaired surrogate becomes U+FFFD, as `TextEncoder`, `Buffer.from` and napi's UTF-8 conversion
+//! do.
 
 /// The code units of strings, back to back: one byte each when every one is ASCII.
 enum Units {
@@ -79,39 +73,6 @@ impl JsStrings {
             }
         }
     }
-
-    /// Every string as a Rust `String`.
-    pub fn to_strings(&self) -> Vec<String> {
-        let one = |i| {
-            let mut buf = Vec::new();
-            // Both representations yield valid UTF-8.
-            String::from_utf8(self.utf8(i, &mut buf).0.to_vec()).unwrap_or_default()
-        };
-        if self.len() < PARALLEL_MIN {
-            (0..self.len()).map(one).collect()
-        } else {
-            (0..self.len())
-                .into_par_iter()
-                .with_min_len(256)
-                .map(one)
-                .collect()
-        }
-    }
-
-    /// sha256 of each string's UTF-8 bytes, in order.
-    pub fn digests(&self) -> Vec<[u8; 32]> {
-        let one = |buf: &mut Vec<u8>, i| -> [u8; 32] { Sha256::digest(self.utf8(i, buf).0).into() };
-        if self.len() < PARALLEL_MIN {
-            let mut buf = Vec::new();
-            (0..self.len()).map(|i| one(&mut buf, i)).collect()
-        } else {
-            (0..self.len())
-                .into_par_iter()
-                .with_min_len(256)
-                .map_init(Vec::new, one)
-                .collect()
-        }
-    }
 }
 
 /// Appends the UTF-8 form of `units` to `out`, unpaired surrogates as U+FFFD. Returns `false`
@@ -142,6 +103,21 @@ pub fn utf8_into(units: &[u16], out: &mut Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
+
+    fn strings(s: &JsStrings) -> Vec<String> {
+        let mut buf = Vec::new();
+        (0..s.len())
+            .map(|i| String::from_utf8(s.utf8(i, &mut buf).0.to_vec()).unwrap())
+            .collect()
+    }
+
+    fn digests(s: &JsStrings) -> Vec<[u8; 32]> {
+        let mut buf = Vec::new();
+        (0..s.len())
+            .map(|i| Sha256::digest(s.utf8(i, &mut buf).0).into())
+            .collect()
+    }
 
     fn from(strings: &[Vec<u16>]) -> JsStrings {
         let lens: Vec<u32> = strings.iter().map(|x| x.len() as u32).collect();
@@ -163,12 +139,12 @@ mod tests {
         let want: Vec<String> = cases.iter().map(|c| String::from_utf16_lossy(c)).collect();
         let s = from(&cases);
         assert_eq!(s.len(), cases.len());
-        assert_eq!(s.to_strings(), want);
-        let digests: Vec<[u8; 32]> = want
+        assert_eq!(strings(&s), want);
+        let want_digests: Vec<[u8; 32]> = want
             .iter()
             .map(|w| Sha256::digest(w.as_bytes()).into())
             .collect();
-        assert_eq!(s.digests(), digests);
+        assert_eq!(digests(&s), want_digests);
         assert_eq!(want[3], "\u{FFFD}");
         assert_eq!(want[6], "\u{FFFD}\u{FFFD}");
         let lossless: Vec<bool> = cases
@@ -182,7 +158,7 @@ mod tests {
     }
 
     #[test]
-    fn large_batches_match_small_ones() {
+    fn many_strings_keep_their_spans() {
         let cases: Vec<Vec<u16>> = (0..3000)
             .map(|i| {
                 format!("item {i} ü {}", "x".repeat(i % 70))
@@ -191,8 +167,7 @@ mod tests {
             })
             .collect();
         let s = from(&cases);
-        let strings = s.to_strings();
-        let digests = s.digests();
+        let (strings, digests) = (strings(&s), digests(&s));
         for (i, c) in cases.iter().enumerate() {
             assert_eq!(strings[i], String::from_utf16_lossy(c));
             assert_eq!(
@@ -208,9 +183,9 @@ mod tests {
         let lens: Vec<u32> = words.iter().map(|w| w.len() as u32).collect();
         let ascii = JsStrings::from_ascii(words.concat().into_bytes(), &lens).unwrap();
         let utf16 = JsStrings::from_utf16(words.concat().encode_utf16().collect(), &lens).unwrap();
-        assert_eq!(ascii.to_strings(), words);
-        assert_eq!(utf16.to_strings(), words);
-        assert_eq!(ascii.digests(), utf16.digests());
+        assert_eq!(strings(&ascii), words);
+        assert_eq!(strings(&utf16), words);
+        assert_eq!(digests(&ascii), digests(&utf16));
         assert!(JsStrings::from_ascii(b"abc".to_vec(), &[1, 1]).is_none());
         assert!(JsStrings::from_ascii("é".as_bytes().to_vec(), &[2]).is_none());
         assert!(JsStrings::from_utf16(vec![1, 2, 3], &[1, 1]).is_none());
