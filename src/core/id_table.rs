@@ -1,40 +1,52 @@
-//! The hash table of id indexes: open addressing with linear probing, a one-byte tag per slot, and
-//! a [`IdTable::prefetch`] that lets the builder start the cache misses of rows it will insert soon.
+//! The hash table of id indexes: buckets of one cache line (twelve one-byte tags, then twelve
+//! `u32` id indexes), probed bucket after bucket; and a [`IdTable::prefetch`] that lets the
+//! builder start the cache miss of a row it will insert soon.
 //!
-//! Why not `hashbrown::HashTable<u32>` (which it replaced, at the same 5 bytes per slot): with
-//! hundreds of thousands of ids the table is far larger than the caches, every insert costs two
-//! misses to main memory (tag group, slot), and hashbrown gives no way to ask for those lines
-//! ahead of time. Profiles of a 450k-row load showed the builder thread stalled on exactly those
-//! misses; touching the lines of row `i + D` while inserting row `i` overlaps them.
+//! Why not `hashbrown::HashTable<u32>` (which it replaced): with hundreds of thousands of ids the
+//! table is far larger than the caches, and hashbrown keeps tags and slots in two arrays, so every
+//! lookup costs two misses to main memory (tag group, then slot) and gives no way to ask for them
+//! ahead of time. Here a key's tags and index share one 64-byte line: a lookup that finds its key
+//! in its home bucket (most do) misses once. Profiles showed both the builder thread and JS calls
+//! to `get` stalled on exactly those misses.
 //!
-//! Layout: slot `p` is empty when `tags[p] == 0`, else `tags[p] = 0x80 | low 7 bits of the hash`
-//! and `slots[p]` is the id index. A key's probe starts at slot `hash * capacity >> 64` (any
-//! capacity works, so the table is sized to its ids, not to a power of two: memory per row stays
-//! flat from 100k to millions of rows) and walks upward eight tags at a time, wrapping around; the
-//! first `GROUP` tags are mirrored past the end so a group read never needs a bounds split. The
-//! load stays at most 7/8 and nothing is ever deleted, so a probe always ends, at the first empty
+//! Layout: a tag is `0x80 | low 7 bits of the hash`, `0` marks an empty slot. A key's home bucket
+//! is `hash * buckets >> 64` (any number of buckets works, so the table is sized to its ids, not to
+//! a power of two: memory per row stays flat from 100k to millions of rows); a key lives in the
+//! first bucket from its home, wrapping around, that had room when it was inserted. Nothing is
+//! ever deleted and the load stays at most 7/8, so a probe ends at the first bucket with an empty
 //! slot.
 
 use super::error::{ErrorCode, LoadError};
 
-/// Tags are read eight at a time.
-const GROUP: usize = 8;
+/// Slots per bucket: 12 tags + 4 spare bytes + 12 × 4 index bytes = 64, one cache line.
+const SLOTS: usize = 12;
 const HI: u64 = 0x8080_8080_8080_8080;
 const LO: u64 = 0x0101_0101_0101_0101;
+
+/// One cache line of the table.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Bucket {
+    /// `tags[..SLOTS]` as above; the last four bytes stay 0 and are never read as slots.
+    tags: [u8; 16],
+    slots: [u32; SLOTS],
+}
+
+const EMPTY: Bucket = Bucket {
+    tags: [0; 16],
+    slots: [0; SLOTS],
+};
 
 /// Where a probe for a key ended.
 enum Probe {
     Found(u32),
-    /// Not present; it would go into this slot.
-    Vacant(usize),
+    /// Not present; it would go into this slot of this bucket.
+    Vacant(usize, usize),
 }
 
 /// A set of `u32` id indexes keyed by the id's 64-bit hash; equality is decided by the caller.
 pub struct IdTable {
-    tags: Vec<u8>,
-    slots: Vec<u32>,
-    /// Number of slots.
-    cap: usize,
+    buckets: Vec<Bucket>,
     len: usize,
 }
 
@@ -52,56 +64,80 @@ pub fn prefetch_read<T>(value: &T) {
     let _ = value;
 }
 
-/// The tag uses the low bits; the home slot, the high bits (see [`IdTable::home`]).
+/// The tag uses the low bits; the home bucket, the high bits (see [`IdTable::home`]).
 #[inline]
 fn tag_of(h: u64) -> u8 {
     0x80 | (h & 0x7F) as u8
 }
 
+/// Bit `8 * j + 7` set for each byte `j` of `g` equal to `tag` (a rare false positive may follow
+/// a true one; the caller's `eq` rejects it).
+#[inline]
+fn match_byte(g: u64, tag: u8) -> u64 {
+    let x = g ^ (LO * tag as u64);
+    x.wrapping_sub(LO) & !x & HI
+}
+
+impl Bucket {
+    /// Slots whose tag is `tag`, as a bit mask over `0..SLOTS` (may include a false positive).
+    #[inline]
+    fn matches(&self, tag: u8) -> u32 {
+        let (lo, hi) = self.halves();
+        compress(match_byte(lo, tag)) | compress(match_byte(hi, tag) & 0x8080_8080) << 8
+    }
+
+    /// Empty slots, as a bit mask over `0..SLOTS` (exact).
+    #[inline]
+    fn empties(&self) -> u32 {
+        let (lo, hi) = self.halves();
+        compress(!lo & HI) | compress(!hi & 0x8080_8080) << 8
+    }
+
+    #[inline]
+    fn halves(&self) -> (u64, u64) {
+        let mut lo = [0u8; 8];
+        let mut hi = [0u8; 8];
+        lo.copy_from_slice(&self.tags[..8]);
+        hi.copy_from_slice(&self.tags[8..]);
+        (u64::from_le_bytes(lo), u64::from_le_bytes(hi))
+    }
+}
+
+/// The high bit of each byte of `m` (and no other bit set) gathered into bits 0..8.
+#[inline]
+fn compress(m: u64) -> u32 {
+    // Each byte's bit 7 lands in its own bit of the top byte; no two partial products collide.
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+}
+
 impl IdTable {
     /// A table that holds `n` ids without growing.
     pub fn with_capacity(n: usize) -> Self {
-        Self::with_slots(Self::slots_for(n))
+        Self::with_buckets(Self::buckets_for(n))
     }
 
-    /// Slots for `n` entries at a load of at most 7/8: 7 * slots / 8 >= n.
-    fn slots_for(n: usize) -> usize {
-        n.saturating_add(n / 7).saturating_add(16)
+    /// Buckets for `n` entries at a load of at most 7/8: 7 * slots / 8 >= n.
+    fn buckets_for(n: usize) -> usize {
+        n.saturating_add(n / 7).div_ceil(SLOTS).saturating_add(1)
     }
 
-    /// The slot a probe for hash `h` starts at: `h` scaled to `0..cap`.
-    #[inline]
-    fn home(&self, h: u64) -> usize {
-        ((h as u128 * self.cap as u128) >> 64) as usize
-    }
-
-    /// The slot `off` places after `p` (`off < GROUP`), wrapping around.
-    #[inline]
-    fn after(&self, p: usize, off: usize) -> usize {
-        let q = p + off;
-        if q >= self.cap {
-            q - self.cap
-        } else {
-            q
-        }
-    }
-
-    fn with_slots(cap: usize) -> Self {
+    fn with_buckets(n: usize) -> Self {
         IdTable {
-            tags: vec![0; cap + GROUP],
-            slots: vec![0; cap],
-            cap,
+            buckets: vec![EMPTY; n],
             len: 0,
         }
     }
 
-    fn set(&mut self, q: usize, tag: u8, i: u32) {
-        self.tags[q] = tag;
-        if q < GROUP {
-            self.tags[self.cap + q] = tag;
-        }
-        self.slots[q] = i;
-        self.len += 1;
+    /// Entries the table takes before it grows.
+    fn limit(&self) -> usize {
+        let slots = self.buckets.len() * SLOTS;
+        slots - slots / 8
+    }
+
+    /// The bucket a probe for hash `h` starts at: `h` scaled to `0..buckets`.
+    #[inline]
+    fn home(&self, h: u64) -> usize {
+        ((h as u128 * self.buckets.len() as u128) >> 64) as usize
     }
 
     pub fn len(&self) -> usize {
@@ -114,49 +150,38 @@ impl IdTable {
 
     /// Bytes allocated.
     pub fn allocation_size(&self) -> usize {
-        self.tags.capacity() + self.slots.capacity() * 4
+        self.buckets.capacity() * size_of::<Bucket>()
     }
 
-    /// Asks the CPU to start loading the lines a probe for hash `h` reads first. A hint only.
+    /// Asks the CPU to start loading the line a probe for hash `h` reads first. A hint only.
     #[inline]
     pub fn prefetch(&self, h: u64) {
-        let p = self.home(h);
-        // `p < cap <= tags.len()`, `cap == slots.len()`.
-        prefetch_read(&self.tags[p]);
-        prefetch_read(&self.slots[p]);
-    }
-
-    #[inline]
-    fn group(&self, p: usize) -> u64 {
-        let mut g = [0u8; GROUP];
-        g.copy_from_slice(&self.tags[p..p + GROUP]);
-        u64::from_le_bytes(g)
+        prefetch_read(&self.buckets[self.home(h)]);
     }
 
     #[inline]
     fn probe(&self, h: u64, mut eq: impl FnMut(u32) -> bool) -> Probe {
         let tag = tag_of(h);
-        let mut p = self.home(h);
+        let mut b = self.home(h);
         loop {
-            let g = self.group(p);
-            let empties = !g & HI;
-            let x = g ^ (LO * tag as u64);
-            // Bytes of `x` that are zero (possibly a few false positives, which `eq` rejects).
-            let mut matches = x.wrapping_sub(LO) & !x & HI;
-            if empties != 0 {
-                matches &= empties.wrapping_sub(1) & !empties;
-            }
+            let bucket = &self.buckets[b];
+            let mut matches = bucket.matches(tag);
             while matches != 0 {
-                let q = self.after(p, matches.trailing_zeros() as usize / 8);
-                if eq(self.slots[q]) {
-                    return Probe::Found(self.slots[q]);
+                let j = matches.trailing_zeros() as usize;
+                // A false positive may point at a spare tag byte: not a slot.
+                if j < SLOTS && bucket.tags[j] == tag && eq(bucket.slots[j]) {
+                    return Probe::Found(bucket.slots[j]);
                 }
                 matches &= matches - 1;
             }
+            let empties = bucket.empties();
             if empties != 0 {
-                return Probe::Vacant(self.after(p, empties.trailing_zeros() as usize / 8));
+                return Probe::Vacant(b, empties.trailing_zeros() as usize);
             }
-            p = self.after(p, GROUP);
+            b += 1;
+            if b == self.buckets.len() {
+                b = 0;
+            }
         }
     }
 
@@ -165,8 +190,14 @@ impl IdTable {
     pub fn find(&self, h: u64, eq: impl FnMut(u32) -> bool) -> Option<u32> {
         match self.probe(h, eq) {
             Probe::Found(i) => Some(i),
-            Probe::Vacant(_) => None,
+            Probe::Vacant(..) => None,
         }
+    }
+
+    fn set(&mut self, b: usize, j: usize, tag: u8, i: u32) {
+        self.buckets[b].tags[j] = tag;
+        self.buckets[b].slots[j] = i;
+        self.len += 1;
     }
 
     /// Inserts index `i` under hash `h`; the caller knows no equal entry is present. `rehash`
@@ -178,30 +209,33 @@ impl IdTable {
         i: u32,
         rehash: impl Fn(u32) -> u64,
     ) -> Result<(), LoadError> {
-        if self.len + 1 > self.cap - self.cap / 8 {
-            self.rebuild(self.cap * 2, &rehash)?;
+        if self.len + 1 > self.limit() {
+            self.rebuild(self.buckets.len() * 2, &rehash)?;
         }
-        if let Probe::Vacant(q) = self.probe(h, |_| false) {
-            self.set(q, tag_of(h), i);
+        if let Probe::Vacant(b, j) = self.probe(h, |_| false) {
+            self.set(b, j, tag_of(h), i);
         }
         Ok(())
     }
 
-    /// Moves every entry into a table of `cap` slots.
-    fn rebuild(&mut self, cap: usize, rehash: &impl Fn(u32) -> u64) -> Result<(), LoadError> {
-        if cap > 1 << 40 {
+    /// Moves every entry into a table of `buckets` buckets.
+    fn rebuild(&mut self, buckets: usize, rehash: &impl Fn(u32) -> u64) -> Result<(), LoadError> {
+        if buckets > 1 << 36 {
             return Err(LoadError::new(
                 ErrorCode::TooLarge,
                 "the id table cannot grow any further",
             ));
         }
-        let mut next = IdTable::with_slots(cap);
-        for (&t, &i) in self.tags[..self.cap].iter().zip(&self.slots) {
-            if t != 0 {
-                let h = rehash(i);
-                // Entries are distinct, so the probe only looks for room.
-                if let Probe::Vacant(q) = next.probe(h, |_| false) {
-                    next.set(q, tag_of(h), i);
+        let mut next = IdTable::with_buckets(buckets);
+        for bucket in &self.buckets {
+            for j in 0..SLOTS {
+                if bucket.tags[j] != 0 {
+                    let i = bucket.slots[j];
+                    let h = rehash(i);
+                    // Entries are distinct, so the probe only looks for room.
+                    if let Probe::Vacant(b, k) = next.probe(h, |_| false) {
+                        next.set(b, k, tag_of(h), i);
+                    }
                 }
             }
         }
@@ -209,12 +243,12 @@ impl IdTable {
         Ok(())
     }
 
-    /// Rebuilds at the smallest capacity that holds the current entries, when that is smaller.
+    /// Rebuilds at the smallest size that holds the current entries, when that is smaller.
     pub fn shrink_to_fit(&mut self, rehash: impl Fn(u32) -> u64) {
-        let cap = Self::slots_for(self.len);
-        if cap < self.cap {
-            // Cannot fail: `cap` is smaller than the current capacity.
-            let _ = self.rebuild(cap, &rehash);
+        let buckets = Self::buckets_for(self.len);
+        if buckets < self.buckets.len() {
+            // Cannot fail: the table gets smaller.
+            let _ = self.rebuild(buckets, &rehash);
         }
     }
 }
