@@ -87,6 +87,65 @@ describe("baseHashMap and existingChunks behave like read-only Maps", () => {
   });
 });
 
+describe("baseHashMap.get and .has are functions bound to the map's data", () => {
+  // Keys that take every path of the key reader: hits and misses, keys of 255 bytes or more (read
+  // whole, not into the stack buffer), U+FFFD and other characters whose UTF-8 starts with 0xEF
+  // (read again to look for lone surrogates), lone surrogates, and values that are not strings.
+  const tricky = (): unknown[] => [
+    ...ref.baseHashMap.keys(),
+    ...[...ref.existingIds].map((id) => id + "!"),
+    "x".repeat(254),
+    "x".repeat(255),
+    "long-" + "x".repeat(10_000),
+    "long-" + "x".repeat(9_999),
+    "rep\uFFFD",
+    "rep\uD800",
+    "rep\uDC00",
+    "\uF000",
+    "ünïcödé/文書/😀",
+    undefined,
+    null,
+    7,
+    {},
+    Symbol("s"),
+  ];
+
+  test("they agree with the prototype methods and with the reference Map on every kind of key", async () => {
+    const { baseHashMap } = await load();
+    const proto = Object.getPrototypeOf(baseHashMap);
+    expect(Object.hasOwn(baseHashMap, "get")).toBe(true);
+    expect(baseHashMap.get).not.toBe(proto.get);
+    for (const k of tricky()) {
+      const expected = ref.baseHashMap.get(k as string);
+      expect(baseHashMap.get(k as string)).toBe(expected);
+      expect(proto.get.call(baseHashMap, k)).toBe(expected);
+      expect(baseHashMap.has(k as string)).toBe(ref.baseHashMap.has(k as string));
+      expect(proto.has.call(baseHashMap, k)).toBe(ref.baseHashMap.has(k as string));
+    }
+    // Called without an argument, like Map#get().
+    expect((baseHashMap.get as () => unknown)()).toBeUndefined();
+    expect((baseHashMap.has as () => unknown)()).toBe(false);
+  });
+
+  test("they are not enumerable, can be replaced, and work detached after the map is collected", async () => {
+    let { baseHashMap } = await load();
+    expect(Object.keys(baseHashMap)).toEqual([]);
+    const desc = Object.getOwnPropertyDescriptor(baseHashMap, "get")!;
+    expect([desc.enumerable, desc.writable, desc.configurable]).toEqual([false, true, true]);
+    const get = baseHashMap.get;
+    const has = baseHashMap.has;
+    const key = [...ref.baseHashMap.keys()][0];
+    (baseHashMap as any) = null;
+    for (let i = 0; i < 3; i++) Bun.gc(true);
+    expect(get(key)).toBe(ref.baseHashMap.get(key));
+    expect(get.call({}, key)).toBe(ref.baseHashMap.get(key));
+    expect(has(key)).toBe(true);
+    const other = (await load()).baseHashMap;
+    other.get = () => "patched";
+    expect(other.get(key)).toBe("patched");
+  });
+});
+
 describe("existingIds behaves like a JS Set", () => {
   test("a random walk of add / delete / has / clear agrees with a Set", async () => {
     const { existingIds } = await load();

@@ -1,6 +1,6 @@
 //! `baseHashMap`: a read-only `Map<string, string | null>` from base id to the first row's hash.
 
-use super::keys::{ascii_string, fast_key};
+use super::keys::{ascii_string, fast_key, Key};
 use crate::core::text_hash::{hex_lower_bytes, HashRef};
 use crate::core::{BaseRef, HashMapsData};
 use napi::bindgen_prelude::*;
@@ -47,21 +47,16 @@ impl BaseHashMap {
         ts_return_type = "string | null | undefined"
     )]
     pub fn get<'env>(&self, env: &'env Env, key: Unknown) -> Result<Unknown<'env>> {
-        let raw = match fast_key(&key).and_then(|k| self.data.find_base(&k)) {
-            None => unsafe { <()>::to_napi_value(env.raw(), ())? },
-            Some(base) => match self.data.base_hash(base) {
-                HashRef::Digest(d) => ascii_string(env, &hex_lower_bytes(d))?,
-                HashRef::Null => unsafe { Null::to_napi_value(env.raw(), Null)? },
-                HashRef::Verbatim(s) => unsafe { String::to_napi_value(env.raw(), s.to_owned())? },
-            },
-        };
+        let mut buf = [0; 256];
+        let raw = unsafe { get_value(env.raw(), &self.data, fast_key(&key, &mut buf))? };
         Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), raw) })
     }
 
     /// Whether `key` is a base id of the table.
     #[napi(catch_unwind, ts_args_type = "key: string")]
     pub fn has(&self, key: Unknown) -> bool {
-        fast_key(&key).is_some_and(|k| self.data.find_base(&k).is_some())
+        let mut buf = [0; 256];
+        has_key(&self.data, fast_key(&key, &mut buf))
     }
 
     /// Base ids, in insertion order.
@@ -127,6 +122,33 @@ impl BaseHashMap {
         }
         Ok(map)
     }
+}
+
+/// `get`'s result for `key` (`None`: not a string key): the hash string, `null`, or `undefined`.
+/// Shared by the prototype method and the bound one (see [`super::bound`]).
+///
+/// # Safety
+/// `env` must be the current env, on its thread.
+pub(crate) unsafe fn get_value(
+    env: sys::napi_env,
+    data: &HashMapsData,
+    key: Option<Key>,
+) -> Result<sys::napi_value> {
+    unsafe {
+        match key.and_then(|k| data.find_base(&k)) {
+            None => <()>::to_napi_value(env, ()),
+            Some(base) => match data.base_hash(base) {
+                HashRef::Digest(d) => ascii_string(env, &hex_lower_bytes(d)),
+                HashRef::Null => Null::to_napi_value(env, Null),
+                HashRef::Verbatim(s) => <&str>::to_napi_value(env, s),
+            },
+        }
+    }
+}
+
+/// `has`'s result for `key` (`None`: not a string key).
+pub(crate) fn has_key(data: &HashMapsData, key: Option<Key>) -> bool {
+    key.is_some_and(|k| data.find_base(&k).is_some())
 }
 
 /// Calls `f` with `this` = `this_arg` (`undefined` when not given, as `Map#forEach` does).

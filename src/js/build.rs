@@ -1,6 +1,7 @@
 //! `buildHashMaps`: the one entry point.
 
 use super::base_hash_map::BaseHashMap;
+use super::bound::bind_base_hash_map;
 use super::control::{from_options, JsSide};
 use super::errors::{from_panic, to_napi};
 use super::existing_chunks::ExistingChunks;
@@ -54,7 +55,7 @@ pub fn build_hash_maps<'env>(
     env: &'env Env,
     table_path: Unknown<'env>,
     options: Option<Unknown<'env>>,
-) -> Result<PromiseRaw<'env, HashMaps>> {
+) -> Result<PromiseRaw<'env, Unknown<'env>>> {
     let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let path = parse_path(&table_path)?;
         let opts = parse_options(options.as_ref())?;
@@ -108,14 +109,15 @@ fn callback_error(env: &Env, thrown: napi::Error) -> napi::Error {
 }
 
 /// The JS result. The native memory is reported to the engine (a third per object, given back as
-/// each is collected) so that its GC sees what the maps really hold.
-fn into_js(env: &Env, loaded: Loaded) -> Result<HashMaps> {
+/// each is collected) so that its GC sees what the maps really hold. `baseHashMap` gets its bound
+/// `get`/`has` (see [`super::bound`]).
+fn into_js<'env>(env: &'env Env, loaded: Loaded) -> Result<Unknown<'env>> {
     let row_count = loaded.data.row_count() as u32;
     let data = Arc::new(loaded.data);
     let state = IdSetState::new(data.clone());
     let share = ((data.heap_bytes() + state.heap_bytes()) / 3) as i64;
     env.adjust_external_memory(3 * share)?;
-    Ok(HashMaps {
+    let maps = HashMaps {
         existing_ids: ExistingIds {
             state: Rc::new(RefCell::new(state)),
             external_bytes: share,
@@ -125,7 +127,7 @@ fn into_js(env: &Env, loaded: Loaded) -> Result<HashMaps> {
             external_bytes: share,
         },
         existing_chunks: ExistingChunks {
-            data,
+            data: data.clone(),
             external_bytes: share,
         },
         row_count,
@@ -133,5 +135,10 @@ fn into_js(env: &Env, loaded: Loaded) -> Result<HashMaps> {
         version: loaded
             .version
             .map_or(Either::B(Null), |v| Either::A(v as i64)),
-    })
+    };
+    // SAFETY: on the JS thread, with its env; the handles live until this callback returns.
+    let js = unsafe { Object::from_raw(env.raw(), HashMaps::to_napi_value(env.raw(), maps)?) };
+    let map: Object = js.get_named_property("baseHashMap")?;
+    bind_base_hash_map(env, &map, &data)?;
+    Ok(js.to_unknown())
 }

@@ -27,29 +27,41 @@ pub(crate) fn has_unpaired_surrogate(env: sys::napi_env, value: sys::napi_value)
     }
 }
 
-/// A key read with one napi call into a stack buffer (the hot path of `get`/`has`), falling back to
-/// [`string_key`] for long keys and for the rare key that may hold an unpaired surrogate.
-// The inline buffer is the point: boxing it would bring back the allocation this path avoids.
-#[allow(clippy::large_enum_variant)]
-pub enum Key {
-    Short([u8; 256], usize),
+/// A key read with one napi call into the caller's stack buffer (the hot path of `get`/`has`), or,
+/// for long keys and the rare key that may hold an unpaired surrogate, through [`string_key`].
+pub enum Key<'a> {
+    Short(&'a [u8]),
     Long(String),
 }
 
-impl std::ops::Deref for Key {
+impl std::ops::Deref for Key<'_> {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
-            Key::Short(buf, len) => &buf[..*len],
+            Key::Short(bytes) => bytes,
             Key::Long(s) => s.as_bytes(),
         }
     }
 }
 
+/// Room for the keys read without allocating (ids are far shorter).
+pub type KeyBuf = [u8; 256];
+
 /// [`string_key`], fast: `None` for non-strings (napi refuses them) and unpaired surrogates.
-pub fn fast_key(value: &Unknown) -> Option<Key> {
-    let (env, raw) = (value.value().env, value.raw());
-    let mut buf = [0u8; 256];
+pub fn fast_key<'a>(value: &Unknown, buf: &'a mut KeyBuf) -> Option<Key<'a>> {
+    // SAFETY: `value` is a live handle of its env.
+    unsafe { read_key(value.value().env, value.raw(), buf) }
+}
+
+/// [`fast_key`] on a raw handle.
+///
+/// # Safety
+/// `raw` must be a live handle of `env`, on that env's thread.
+pub(crate) unsafe fn read_key<'a>(
+    env: sys::napi_env,
+    raw: sys::napi_value,
+    buf: &'a mut KeyBuf,
+) -> Option<Key<'a>> {
     let mut len = 0usize;
     let status = unsafe {
         sys::napi_get_value_string_utf8(env, raw, buf.as_mut_ptr().cast(), buf.len(), &mut len)
@@ -57,23 +69,23 @@ pub fn fast_key(value: &Unknown) -> Option<Key> {
     if status != sys::Status::napi_ok {
         return None;
     }
-    // len == 255 means the buffer may have cut the string: read it whole.
-    if len >= buf.len() - 1 || buf[..len].windows(3).any(|w| w == "\u{FFFD}".as_bytes()) {
-        return string_key(value).map(Key::Long);
+    // len == 255 means the buffer may have cut the string: read it whole. U+FFFD (EF BF BD) may
+    // stand for a lone surrogate: read that key again to tell.
+    if len >= buf.len() - 1 || memchr::memchr(0xEF, &buf[..len]).is_some() {
+        let value = unsafe { Unknown::from_raw_unchecked(env, raw) };
+        return string_key(&value).map(Key::Long);
     }
-    Some(Key::Short(buf, len))
+    Some(Key::Short(&buf[..len]))
 }
 
 /// A JS string from ASCII bytes (one napi call, no UTF-8 decoding).
-pub fn ascii_string(env: &Env, ascii: &[u8]) -> Result<sys::napi_value> {
+///
+/// # Safety
+/// `env` must be the current env, on its thread.
+pub unsafe fn ascii_string(env: sys::napi_env, ascii: &[u8]) -> Result<sys::napi_value> {
     let mut out = std::ptr::null_mut();
     check_status!(unsafe {
-        sys::napi_create_string_latin1(
-            env.raw(),
-            ascii.as_ptr().cast(),
-            ascii.len() as isize,
-            &mut out,
-        )
+        sys::napi_create_string_latin1(env, ascii.as_ptr().cast(), ascii.len() as isize, &mut out)
     })?;
     Ok(out)
 }

@@ -1,6 +1,7 @@
 //! The thin napi layer: argument checking, coded errors, and the JS classes over the core.
 
 pub mod base_hash_map;
+pub mod bound;
 pub mod build;
 pub mod control;
 pub mod errors;
