@@ -77,13 +77,13 @@ impl IdSetState {
         self.tail_alive.get(p).then_some(frozen_len + p)
     }
 
-    pub fn has(&self, id: &str) -> bool {
-        self.position(id.as_bytes()).is_some()
+    pub fn has(&self, id: impl AsRef<[u8]>) -> bool {
+        self.position(id.as_ref()).is_some()
     }
 
     /// Removes `id`; `true` if it was present (like `Set#delete`).
-    pub fn delete(&mut self, id: &str) -> bool {
-        match self.position(id.as_bytes()) {
+    pub fn delete(&mut self, id: impl AsRef<[u8]>) -> bool {
+        match self.position(id.as_ref()) {
             Some(pos) => self.remove_at(pos),
             None => false,
         }

@@ -1,123 +1,226 @@
-//! `baseHashMap.get` and `baseHashMap.has` as own properties of each map: plain napi functions
-//! bound to the map's data.
+//! The per-item methods (`baseHashMap.get`/`has`, `existingChunks.get`/`has`,
+//! `existingIds.has`/`delete`) as own properties of each object: plain napi functions bound to the
+//! object's native data.
 //!
-//! Why: the service calls `get` once per item, and a call into a napi-rs class method costs about
+//! Why: the service calls these once per item, and a call into a napi-rs class method costs about
 //! 230 ns from Bun before the method does anything (napi-rs unwraps `this` and registers the
 //! borrow in a process-wide table on every call); a JS `Map#get` costs about 160 ns in all. A
 //! function made with `napi_create_function` and given the data pointer needs neither step: it
-//! reads only the frozen [`HashMapsData`], which it keeps alive itself (an `Arc`, released by the
-//! function's finalizer), so it cannot see freed or foreign memory whatever `this` it is called
-//! with. The class's prototype methods stay, with the same results, for
+//! reads only its own count of the data (an `Arc` or `Rc`, released by the function's finalizer),
+//! so it cannot see freed or foreign memory whatever `this` it is called with. The class's
+//! prototype methods stay, with the same results (they share the bodies below), for
 //! `BaseHashMap.prototype.get.call(map, key)`.
 
 use super::base_hash_map::{get_value, has_key};
 use super::errors::{from_panic, to_napi};
-use super::keys::{read_key, KeyBuf};
-use crate::core::HashMapsData;
+use super::existing_chunks::chunks_value;
+use super::keys::{read_key, Key, KeyBuf};
+use crate::core::{HashMapsData, IdSetState};
 use napi::bindgen_prelude::*;
+use std::cell::RefCell;
 use std::ffi::{c_void, CStr};
 use std::panic::AssertUnwindSafe;
 use std::ptr;
+use std::rc::Rc;
 use std::sync::Arc;
 
-/// What a bound method does with its one argument (`None` when called without one).
-type Body =
-    unsafe fn(sys::napi_env, &HashMapsData, Option<sys::napi_value>) -> Result<sys::napi_value>;
-
-/// Defines `get` and `has` on the JS object `map` (a `BaseHashMap`), bound to `data`: writable,
-/// configurable and not enumerable, like the prototype methods they shadow.
-pub(crate) fn bind_base_hash_map(env: &Env, map: &Object, data: &Arc<HashMapsData>) -> Result<()> {
-    let get = bound_function(env, c"get", data, get_cb)?;
-    let has = bound_function(env, c"has", data, has_cb)?;
-    let prop = |name: &CStr, value| sys::napi_property_descriptor {
-        utf8name: name.as_ptr(),
-        name: ptr::null_mut(),
-        method: None,
-        getter: None,
-        setter: None,
-        value,
-        attributes: sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable,
-        data: ptr::null_mut(),
-    };
-    let props = [prop(c"get", get), prop(c"has", has)];
-    check_status!(unsafe {
-        sys::napi_define_properties(env.raw(), map.raw(), props.len(), props.as_ptr())
-    })
+/// A shared pointer a bound function can own one count of, as a raw `data` pointer.
+pub(crate) trait Shared {
+    type Target;
+    fn to_raw(&self) -> *mut c_void;
+    /// # Safety
+    /// `raw` came from [`Shared::to_raw`] of this type and its count is still held.
+    unsafe fn borrow<'a>(raw: *mut c_void) -> &'a Self::Target;
+    /// # Safety
+    /// As [`Shared::borrow`]; gives the count back (once).
+    unsafe fn release(raw: *mut c_void);
 }
 
-unsafe extern "C" fn get_cb(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    unsafe { run(env, info, get_body) }
-}
-
-unsafe extern "C" fn has_cb(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    unsafe { run(env, info, has_body) }
-}
-
-unsafe fn get_body(
-    env: sys::napi_env,
-    data: &HashMapsData,
-    key: Option<sys::napi_value>,
-) -> Result<sys::napi_value> {
-    let mut buf: KeyBuf = [0; 256];
-    let key = key.and_then(|k| unsafe { read_key(env, k, &mut buf) });
-    unsafe { get_value(env, data, key) }
-}
-
-unsafe fn has_body(
-    env: sys::napi_env,
-    data: &HashMapsData,
-    key: Option<sys::napi_value>,
-) -> Result<sys::napi_value> {
-    let mut buf: KeyBuf = [0; 256];
-    let key = key.and_then(|k| unsafe { read_key(env, k, &mut buf) });
-    unsafe { bool::to_napi_value(env, has_key(data, key)) }
-}
-
-/// A JS function named `name` that runs `cb` with `data`, and owns one count of `data`.
-fn bound_function(
-    env: &Env,
-    name: &CStr,
-    data: &Arc<HashMapsData>,
-    cb: unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value,
-) -> Result<sys::napi_value> {
-    let raw = Arc::into_raw(data.clone()) as *mut c_void;
-    let mut f = ptr::null_mut();
-    let made = unsafe {
-        check_status!(sys::napi_create_function(
-            env.raw(),
-            name.as_ptr(),
-            name.count_bytes() as isize,
-            Some(cb),
-            raw,
-            &mut f
-        ))
-        .and_then(|()| {
-            check_status!(sys::napi_add_finalizer(
-                env.raw(),
-                f,
-                raw,
-                Some(release),
-                ptr::null_mut(),
-                ptr::null_mut()
-            ))
-        })
-    };
-    if made.is_err() {
-        // The function (if any) never took ownership of this count.
-        drop(unsafe { Arc::from_raw(raw as *const HashMapsData) });
+impl<T> Shared for Arc<T> {
+    type Target = T;
+    fn to_raw(&self) -> *mut c_void {
+        Arc::into_raw(self.clone()) as *mut c_void
     }
-    made.map(|()| f)
+    unsafe fn borrow<'a>(raw: *mut c_void) -> &'a T {
+        unsafe { &*(raw as *const T) }
+    }
+    unsafe fn release(raw: *mut c_void) {
+        drop(unsafe { Arc::from_raw(raw as *const T) });
+    }
+}
+
+// An `Rc` is fine: a napi function runs, and is finalized, only on the thread of the env that made it.
+impl<T> Shared for Rc<T> {
+    type Target = T;
+    fn to_raw(&self) -> *mut c_void {
+        Rc::into_raw(self.clone()) as *mut c_void
+    }
+    unsafe fn borrow<'a>(raw: *mut c_void) -> &'a T {
+        unsafe { &*(raw as *const T) }
+    }
+    unsafe fn release(raw: *mut c_void) {
+        drop(unsafe { Rc::from_raw(raw as *const T) });
+    }
+}
+
+/// One bound method: its name and what it does with its data and its key (`None` when the
+/// argument is missing, not a string, or holds a lone surrogate: such a key matches nothing).
+pub(crate) trait Method {
+    type Data: Shared;
+    const NAME: &'static CStr;
+    /// # Safety
+    /// `env` is the current env, on its thread.
+    unsafe fn call(
+        env: sys::napi_env,
+        data: &<Self::Data as Shared>::Target,
+        key: Option<Key>,
+    ) -> Result<sys::napi_value>;
+}
+
+pub(crate) struct MapGet;
+impl Method for MapGet {
+    type Data = Arc<HashMapsData>;
+    const NAME: &'static CStr = c"get";
+    unsafe fn call(
+        env: sys::napi_env,
+        data: &HashMapsData,
+        key: Option<Key>,
+    ) -> Result<sys::napi_value> {
+        unsafe { get_value(env, data, key) }
+    }
+}
+
+pub(crate) struct MapHas;
+impl Method for MapHas {
+    type Data = Arc<HashMapsData>;
+    const NAME: &'static CStr = c"has";
+    unsafe fn call(
+        env: sys::napi_env,
+        data: &HashMapsData,
+        key: Option<Key>,
+    ) -> Result<sys::napi_value> {
+        unsafe { bool::to_napi_value(env, has_key(data, key)) }
+    }
+}
+
+pub(crate) struct ChunksGet;
+impl Method for ChunksGet {
+    type Data = Arc<HashMapsData>;
+    const NAME: &'static CStr = c"get";
+    unsafe fn call(
+        env: sys::napi_env,
+        data: &HashMapsData,
+        key: Option<Key>,
+    ) -> Result<sys::napi_value> {
+        unsafe { chunks_value(env, data, key) }
+    }
+}
+
+pub(crate) struct IdsHas;
+impl Method for IdsHas {
+    type Data = Rc<RefCell<IdSetState>>;
+    const NAME: &'static CStr = c"has";
+    unsafe fn call(
+        env: sys::napi_env,
+        set: &RefCell<IdSetState>,
+        key: Option<Key>,
+    ) -> Result<sys::napi_value> {
+        let has = key.is_some_and(|k| set.borrow().has(&*k));
+        unsafe { bool::to_napi_value(env, has) }
+    }
+}
+
+pub(crate) struct IdsDelete;
+impl Method for IdsDelete {
+    type Data = Rc<RefCell<IdSetState>>;
+    const NAME: &'static CStr = c"delete";
+    unsafe fn call(
+        env: sys::napi_env,
+        set: &RefCell<IdSetState>,
+        key: Option<Key>,
+    ) -> Result<sys::napi_value> {
+        let deleted = key.is_some_and(|k| set.borrow_mut().delete(&*k));
+        unsafe { bool::to_napi_value(env, deleted) }
+    }
+}
+
+/// Bound methods to define on one object.
+#[derive(Default)]
+pub(crate) struct Bindings(Vec<(&'static CStr, sys::napi_value)>);
+
+impl Bindings {
+    /// Adds method `M`, bound to `data`.
+    pub(crate) fn with<M: Method>(mut self, env: &Env, data: &M::Data) -> Result<Self> {
+        let raw = data.to_raw();
+        let mut f = ptr::null_mut();
+        let made = unsafe {
+            check_status!(sys::napi_create_function(
+                env.raw(),
+                M::NAME.as_ptr(),
+                M::NAME.count_bytes() as isize,
+                Some(callback::<M>),
+                raw,
+                &mut f
+            ))
+            .and_then(|()| {
+                check_status!(sys::napi_add_finalizer(
+                    env.raw(),
+                    f,
+                    raw,
+                    Some(release::<M::Data>),
+                    ptr::null_mut(),
+                    ptr::null_mut()
+                ))
+            })
+        };
+        if let Err(e) = made {
+            // The function (if any) never took ownership of this count.
+            unsafe { M::Data::release(raw) };
+            return Err(e);
+        }
+        self.0.push((M::NAME, f));
+        Ok(self)
+    }
+
+    /// Defines the methods on `obj`: writable, configurable and not enumerable, like the
+    /// prototype methods they shadow.
+    pub(crate) fn define(self, env: &Env, obj: &Object) -> Result<()> {
+        let props: Vec<_> = self
+            .0
+            .iter()
+            .map(|&(name, value)| sys::napi_property_descriptor {
+                utf8name: name.as_ptr(),
+                name: ptr::null_mut(),
+                method: None,
+                getter: None,
+                setter: None,
+                value,
+                attributes: sys::PropertyAttributes::writable
+                    | sys::PropertyAttributes::configurable,
+                data: ptr::null_mut(),
+            })
+            .collect();
+        check_status!(unsafe {
+            sys::napi_define_properties(env.raw(), obj.raw(), props.len(), props.as_ptr())
+        })
+    }
 }
 
 /// Finalizer of a bound function: gives back its count of the data.
-unsafe extern "C" fn release(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
-    drop(unsafe { Arc::from_raw(data as *const HashMapsData) });
+unsafe extern "C" fn release<D: Shared>(
+    _env: sys::napi_env,
+    data: *mut c_void,
+    _hint: *mut c_void,
+) {
+    unsafe { D::release(data) };
 }
 
-/// What every bound method's napi callback does: reads the argument and the data, runs `body`,
-/// and turns an error or a panic into a thrown JS error (never an abort of the host).
-#[inline(always)]
-unsafe fn run(env: sys::napi_env, info: sys::napi_callback_info, body: Body) -> sys::napi_value {
+/// The napi callback of bound method `M`: reads the key and the data, runs the method, and turns
+/// an error or a panic into a thrown JS error (never an abort of the host).
+unsafe extern "C" fn callback<M: Method>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
     let mut argc = 1usize;
     let mut argv = [ptr::null_mut(); 1];
     let mut data: *mut c_void = ptr::null_mut();
@@ -137,11 +240,16 @@ unsafe fn run(env: sys::napi_env, info: sys::napi_callback_info, body: Body) -> 
             "could not read the call's arguments",
         ))
     } else {
-        // SAFETY: `data` is the `Arc` count this function owns until its finalizer runs.
-        let maps = unsafe { &*(data as *const HashMapsData) };
-        let key = (argc > 0).then_some(argv[0]);
-        std::panic::catch_unwind(AssertUnwindSafe(|| unsafe { body(env, maps, key) }))
-            .unwrap_or_else(|p| Err(to_napi(&Env::from_raw(env), &from_panic(p.as_ref()))))
+        std::panic::catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: `data` is the count this function owns until its finalizer runs.
+            let target = unsafe { M::Data::borrow(data) };
+            let mut buf: KeyBuf = [0; 256];
+            let key = (argc > 0)
+                .then_some(argv[0])
+                .and_then(|k| unsafe { read_key(env, k, &mut buf) });
+            unsafe { M::call(env, target, key) }
+        }))
+        .unwrap_or_else(|p| Err(to_napi(&Env::from_raw(env), &from_panic(p.as_ref()))))
     };
     match outcome {
         Ok(v) => v,

@@ -1,7 +1,7 @@
 //! `buildHashMaps`: the one entry point.
 
 use super::base_hash_map::BaseHashMap;
-use super::bound::bind_base_hash_map;
+use super::bound::{Bindings, ChunksGet, IdsDelete, IdsHas, MapGet, MapHas};
 use super::control::{from_options, JsSide};
 use super::errors::{from_panic, to_napi};
 use super::existing_chunks::ExistingChunks;
@@ -109,17 +109,18 @@ fn callback_error(env: &Env, thrown: napi::Error) -> napi::Error {
 }
 
 /// The JS result. The native memory is reported to the engine (a third per object, given back as
-/// each is collected) so that its GC sees what the maps really hold. `baseHashMap` gets its bound
-/// `get`/`has` (see [`super::bound`]).
+/// each is collected) so that its GC sees what the maps really hold. Each object gets its per-item
+/// methods as bound functions (see [`super::bound`]).
 fn into_js<'env>(env: &'env Env, loaded: Loaded) -> Result<Unknown<'env>> {
     let row_count = loaded.data.row_count() as u32;
     let data = Arc::new(loaded.data);
     let state = IdSetState::new(data.clone());
     let share = ((data.heap_bytes() + state.heap_bytes()) / 3) as i64;
     env.adjust_external_memory(3 * share)?;
+    let ids = Rc::new(RefCell::new(state));
     let maps = HashMaps {
         existing_ids: ExistingIds {
-            state: Rc::new(RefCell::new(state)),
+            state: ids.clone(),
             external_bytes: share,
         },
         base_hash_map: BaseHashMap {
@@ -138,7 +139,17 @@ fn into_js<'env>(env: &'env Env, loaded: Loaded) -> Result<Unknown<'env>> {
     };
     // SAFETY: on the JS thread, with its env; the handles live until this callback returns.
     let js = unsafe { Object::from_raw(env.raw(), HashMaps::to_napi_value(env.raw(), maps)?) };
-    let map: Object = js.get_named_property("baseHashMap")?;
-    bind_base_hash_map(env, &map, &data)?;
+    Bindings::default()
+        .with::<MapGet>(env, &data)?
+        .with::<MapHas>(env, &data)?
+        .define(env, &js.get_named_property("baseHashMap")?)?;
+    Bindings::default()
+        .with::<ChunksGet>(env, &data)?
+        .with::<MapHas>(env, &data)?
+        .define(env, &js.get_named_property("existingChunks")?)?;
+    Bindings::default()
+        .with::<IdsHas>(env, &ids)?
+        .with::<IdsDelete>(env, &ids)?
+        .define(env, &js.get_named_property("existingIds")?)?;
     Ok(js.to_unknown())
 }

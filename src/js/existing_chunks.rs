@@ -1,7 +1,7 @@
 //! `existingChunks`: a read-only `Map<string, string[]>` from base id to every id with that base.
 
-use super::base_hash_map::{call_with_this, new_js_map, next_item, Part};
-use super::keys::string_key;
+use super::base_hash_map::{call_with_this, has_key, new_js_map, next_item, Part};
+use super::keys::{fast_key, Key};
 use crate::core::{BaseRef, HashMapsData};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -32,6 +32,24 @@ fn chunk_ids(data: &HashMapsData, base: BaseRef) -> Vec<String> {
         .collect()
 }
 
+/// `get`'s result for `key` (`None`: not a string key): a new array of ids, or `undefined`.
+/// Shared by the prototype method and the bound one (see [`super::bound`]).
+///
+/// # Safety
+/// `env` must be the current env, on its thread.
+pub(crate) unsafe fn chunks_value(
+    env: sys::napi_env,
+    data: &HashMapsData,
+    key: Option<Key>,
+) -> Result<sys::napi_value> {
+    unsafe {
+        match key.and_then(|k| data.find_base(&k)) {
+            Some(base) => Vec::<String>::to_napi_value(env, chunk_ids(data, base)),
+            None => <()>::to_napi_value(env, ()),
+        }
+    }
+}
+
 #[napi]
 impl ExistingChunks {
     /// Number of distinct base ids.
@@ -46,20 +64,17 @@ impl ExistingChunks {
         ts_args_type = "key: string",
         ts_return_type = "string[] | undefined"
     )]
-    pub fn get(&self, key: Unknown) -> Either<Vec<String>, Undefined> {
-        let Some(key) = string_key(&key) else {
-            return Either::B(());
-        };
-        match self.data.find_base(key.as_bytes()) {
-            Some(base) => Either::A(chunk_ids(&self.data, base)),
-            None => Either::B(()),
-        }
+    pub fn get<'env>(&self, env: &'env Env, key: Unknown) -> Result<Unknown<'env>> {
+        let mut buf = [0; 256];
+        let raw = unsafe { chunks_value(env.raw(), &self.data, fast_key(&key, &mut buf))? };
+        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), raw) })
     }
 
     /// Whether `key` is a base id of the table.
     #[napi(catch_unwind, ts_args_type = "key: string")]
     pub fn has(&self, key: Unknown) -> bool {
-        string_key(&key).is_some_and(|k| self.data.find_base(k.as_bytes()).is_some())
+        let mut buf = [0; 256];
+        has_key(&self.data, fast_key(&key, &mut buf))
     }
 
     /// Base ids, in insertion order.

@@ -1,7 +1,7 @@
 //! `existingIds`: a `Set<string>` of every id, with `add`, `delete` and `clear` as on a JS `Set`.
 
 use super::base_hash_map::call_with_this;
-use super::keys::string_key;
+use super::keys::{fast_key, string_key};
 use crate::core::IdSetState;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -43,13 +43,15 @@ impl ExistingIds {
     /// Whether `value` is in the set.
     #[napi(catch_unwind, ts_args_type = "value: string")]
     pub fn has(&self, value: Unknown) -> bool {
-        string_key(&value).is_some_and(|v| self.state.borrow().has(&v))
+        let mut buf = [0; 256];
+        fast_key(&value, &mut buf).is_some_and(|v| self.state.borrow().has(&*v))
     }
 
     /// Removes `value`; `true` if it was in the set.
     #[napi(catch_unwind, ts_args_type = "value: string")]
     pub fn delete(&self, value: Unknown) -> bool {
-        string_key(&value).is_some_and(|v| self.state.borrow_mut().delete(&v))
+        let mut buf = [0; 256];
+        fast_key(&value, &mut buf).is_some_and(|v| self.state.borrow_mut().delete(&*v))
     }
 
     /// Adds `value` (a string) at the end if absent; returns the set, like `Set#add`.
