@@ -37,13 +37,6 @@ const EMPTY: Bucket = Bucket {
     slots: [0; SLOTS],
 };
 
-/// Where a probe for a key ended.
-enum Probe {
-    Found(u32),
-    /// Not present; it would go into this slot of this bucket.
-    Vacant(usize, usize),
-}
-
 /// A set of `u32` id indexes keyed by the id's 64-bit hash; equality is decided by the caller.
 pub struct IdTable {
     buckets: Vec<Bucket>,
@@ -159,8 +152,9 @@ impl IdTable {
         prefetch_read(&self.buckets[self.home(h)]);
     }
 
+    /// The index stored under hash `h` for which `eq` holds.
     #[inline]
-    fn probe(&self, h: u64, mut eq: impl FnMut(u32) -> bool) -> Probe {
+    pub fn find(&self, h: u64, mut eq: impl FnMut(u32) -> bool) -> Option<u32> {
         let tag = tag_of(h);
         let mut b = self.home(h);
         loop {
@@ -168,29 +162,39 @@ impl IdTable {
             let mut matches = bucket.matches(tag);
             while matches != 0 {
                 let j = matches.trailing_zeros() as usize;
-                // A false positive may point at a spare tag byte: not a slot.
-                if j < SLOTS && bucket.tags[j] == tag && eq(bucket.slots[j]) {
-                    return Probe::Found(bucket.slots[j]);
+                // Skip the rare false positive of the bit trick before reading an id for it.
+                if bucket.tags[j] == tag && eq(bucket.slots[j]) {
+                    return Some(bucket.slots[j]);
                 }
                 matches &= matches - 1;
             }
-            let empties = bucket.empties();
-            if empties != 0 {
-                return Probe::Vacant(b, empties.trailing_zeros() as usize);
+            if bucket.empties() != 0 {
+                return None;
             }
-            b += 1;
-            if b == self.buckets.len() {
-                b = 0;
-            }
+            b = self.next(b);
         }
     }
 
-    /// The index stored under hash `h` for which `eq` holds.
+    /// Where a key with hash `h` that is known to be absent goes: the first free slot from its
+    /// home bucket on (the probe of an insert, without looking at tags).
     #[inline]
-    pub fn find(&self, h: u64, eq: impl FnMut(u32) -> bool) -> Option<u32> {
-        match self.probe(h, eq) {
-            Probe::Found(i) => Some(i),
-            Probe::Vacant(..) => None,
+    fn vacant(&self, h: u64) -> (usize, usize) {
+        let mut b = self.home(h);
+        loop {
+            let empties = self.buckets[b].empties();
+            if empties != 0 {
+                return (b, empties.trailing_zeros() as usize);
+            }
+            b = self.next(b);
+        }
+    }
+
+    #[inline]
+    fn next(&self, b: usize) -> usize {
+        if b + 1 == self.buckets.len() {
+            0
+        } else {
+            b + 1
         }
     }
 
@@ -212,9 +216,8 @@ impl IdTable {
         if self.len + 1 > self.limit() {
             self.rebuild(self.buckets.len() * 2, &rehash)?;
         }
-        if let Probe::Vacant(b, j) = self.probe(h, |_| false) {
-            self.set(b, j, tag_of(h), i);
-        }
+        let (b, j) = self.vacant(h);
+        self.set(b, j, tag_of(h), i);
         Ok(())
     }
 
@@ -232,10 +235,9 @@ impl IdTable {
                 if bucket.tags[j] != 0 {
                     let i = bucket.slots[j];
                     let h = rehash(i);
-                    // Entries are distinct, so the probe only looks for room.
-                    if let Probe::Vacant(b, k) = next.probe(h, |_| false) {
-                        next.set(b, k, tag_of(h), i);
-                    }
+                    // Entries are distinct: only room is needed.
+                    let (b, k) = next.vacant(h);
+                    next.set(b, k, tag_of(h), i);
                 }
             }
         }
@@ -300,6 +302,28 @@ mod tests {
             assert_eq!(big.find(h(i), |j| j == i), Some(i));
         }
         assert_eq!(big.len(), 100);
+    }
+
+    #[test]
+    fn bucket_masks_are_exact_for_every_slot() {
+        // Each slot alone, and each slot beside full neighbours, for a few tags: `matches` must
+        // find the slot (false positives are allowed only where another tag is set, and only ever
+        // within 0..SLOTS), `empties` must be exact.
+        for tag in [0x80u8, 0x81, 0xC5, 0xFF] {
+            for j in 0..SLOTS {
+                let mut b = EMPTY;
+                b.tags[j] = tag;
+                assert_eq!(b.matches(tag), 1 << j);
+                assert_eq!(b.empties(), ((1 << SLOTS) - 1) & !(1 << j));
+                let mut full = EMPTY;
+                for k in 0..SLOTS {
+                    full.tags[k] = if k == j { tag } else { tag ^ 1 };
+                }
+                assert_ne!(full.matches(tag) & (1 << j), 0);
+                assert_eq!(full.matches(tag) >> SLOTS, 0);
+                assert_eq!(full.empties(), 0);
+            }
+        }
     }
 
     #[test]
