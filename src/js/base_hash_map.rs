@@ -124,25 +124,38 @@ impl BaseHashMap {
     }
 }
 
-/// `get`'s result for `key` (`None`: not a string key): the hash string, `null`, or `undefined`.
-/// Shared by the prototype method and the bound one (see [`super::bound`]).
+/// What `get` returns for `key` (`None`: not a string key): `value` of its base, or `undefined`
+/// when it is no base id. Both maps' `get`, prototype and bound (see [`super::bound`]), go here.
 ///
 /// # Safety
 /// `env` must be the current env, on its thread.
+pub(crate) unsafe fn base_value(
+    env: sys::napi_env,
+    data: &HashMapsData,
+    key: Option<Key>,
+    value: impl FnOnce(BaseRef) -> Result<sys::napi_value>,
+) -> Result<sys::napi_value> {
+    match key.and_then(|k| data.find_base(&k)) {
+        Some(base) => value(base),
+        None => unsafe { <()>::to_napi_value(env, ()) },
+    }
+}
+
+/// `baseHashMap.get`: the hash string, `null`, or `undefined`.
+///
+/// # Safety
+/// As [`base_value`].
 pub(crate) unsafe fn get_value(
     env: sys::napi_env,
     data: &HashMapsData,
     key: Option<Key>,
 ) -> Result<sys::napi_value> {
     unsafe {
-        match key.and_then(|k| data.find_base(&k)) {
-            None => <()>::to_napi_value(env, ()),
-            Some(base) => match data.base_hash(base) {
-                HashRef::Digest(d) => ascii_string(env, &hex_lower_bytes(d)),
-                HashRef::Null => Null::to_napi_value(env, Null),
-                HashRef::Verbatim(s) => <&str>::to_napi_value(env, s),
-            },
-        }
+        base_value(env, data, key, |base| match data.base_hash(base) {
+            HashRef::Digest(d) => ascii_string(env, &hex_lower_bytes(d)),
+            HashRef::Null => Null::to_napi_value(env, Null),
+            HashRef::Verbatim(s) => <&str>::to_napi_value(env, s),
+        })
     }
 }
 

@@ -77,72 +77,49 @@ pub(crate) trait Method {
     ) -> Result<sys::napi_value>;
 }
 
-pub(crate) struct MapGet;
-impl Method for MapGet {
-    type Data = Arc<HashMapsData>;
-    const NAME: &'static CStr = c"get";
-    unsafe fn call(
-        env: sys::napi_env,
-        data: &HashMapsData,
-        key: Option<Key>,
-    ) -> Result<sys::napi_value> {
-        unsafe { get_value(env, data, key) }
-    }
+/// Declares a [`Method`]: `name(env, data, key) => body` on data of type `$data`.
+macro_rules! method {
+    ($(#[$doc:meta])* $ty:ident, $data:ty, $name:literal, |$env:ident, $target:ident, $key:ident| $body:expr) => {
+        $(#[$doc])*
+        pub(crate) struct $ty;
+        impl Method for $ty {
+            type Data = $data;
+            const NAME: &'static CStr = $name;
+            unsafe fn call(
+                $env: sys::napi_env,
+                $target: &<$data as Shared>::Target,
+                $key: Option<Key>,
+            ) -> Result<sys::napi_value> {
+                unsafe { $body }
+            }
+        }
+    };
 }
 
-pub(crate) struct MapHas;
-impl Method for MapHas {
-    type Data = Arc<HashMapsData>;
-    const NAME: &'static CStr = c"has";
-    unsafe fn call(
-        env: sys::napi_env,
-        data: &HashMapsData,
-        key: Option<Key>,
-    ) -> Result<sys::napi_value> {
-        unsafe { bool::to_napi_value(env, has_key(data, key)) }
+method!(
+    /// `baseHashMap.get`.
+    MapGet, Arc<HashMapsData>, c"get", |env, data, key| get_value(env, data, key)
+);
+method!(
+    /// `baseHashMap.has` and `existingChunks.has` (the same base ids).
+    MapHas, Arc<HashMapsData>, c"has", |env, data, key| bool::to_napi_value(env, has_key(data, key))
+);
+method!(
+    /// `existingChunks.get`.
+    ChunksGet, Arc<HashMapsData>, c"get", |env, data, key| chunks_value(env, data, key)
+);
+method!(
+    /// `existingIds.has`.
+    IdsHas, Rc<RefCell<IdSetState>>, c"has", |env, set, key| {
+        bool::to_napi_value(env, key.is_some_and(|k| set.borrow().has(&*k)))
     }
-}
-
-pub(crate) struct ChunksGet;
-impl Method for ChunksGet {
-    type Data = Arc<HashMapsData>;
-    const NAME: &'static CStr = c"get";
-    unsafe fn call(
-        env: sys::napi_env,
-        data: &HashMapsData,
-        key: Option<Key>,
-    ) -> Result<sys::napi_value> {
-        unsafe { chunks_value(env, data, key) }
+);
+method!(
+    /// `existingIds.delete`.
+    IdsDelete, Rc<RefCell<IdSetState>>, c"delete", |env, set, key| {
+        bool::to_napi_value(env, key.is_some_and(|k| set.borrow_mut().delete(&*k)))
     }
-}
-
-pub(crate) struct IdsHas;
-impl Method for IdsHas {
-    type Data = Rc<RefCell<IdSetState>>;
-    const NAME: &'static CStr = c"has";
-    unsafe fn call(
-        env: sys::napi_env,
-        set: &RefCell<IdSetState>,
-        key: Option<Key>,
-    ) -> Result<sys::napi_value> {
-        let has = key.is_some_and(|k| set.borrow().has(&*k));
-        unsafe { bool::to_napi_value(env, has) }
-    }
-}
-
-pub(crate) struct IdsDelete;
-impl Method for IdsDelete {
-    type Data = Rc<RefCell<IdSetState>>;
-    const NAME: &'static CStr = c"delete";
-    unsafe fn call(
-        env: sys::napi_env,
-        set: &RefCell<IdSetState>,
-        key: Option<Key>,
-    ) -> Result<sys::napi_value> {
-        let deleted = key.is_some_and(|k| set.borrow_mut().delete(&*k));
-        unsafe { bool::to_napi_value(env, deleted) }
-    }
-}
+);
 
 /// Bound methods to define on one object.
 #[derive(Default)]

@@ -1,6 +1,6 @@
 //! `existingChunks`: a read-only `Map<string, string[]>` from base id to every id with that base.
 
-use super::base_hash_map::{call_with_this, has_key, new_js_map, next_item, Part};
+use super::base_hash_map::{base_value, call_with_this, has_key, new_js_map, next_item, Part};
 use super::keys::{fast_key, Key};
 use crate::core::{BaseRef, HashMapsData};
 use napi::bindgen_prelude::*;
@@ -32,21 +32,19 @@ fn chunk_ids(data: &HashMapsData, base: BaseRef) -> Vec<String> {
         .collect()
 }
 
-/// `get`'s result for `key` (`None`: not a string key): a new array of ids, or `undefined`.
-/// Shared by the prototype method and the bound one (see [`super::bound`]).
+/// `existingChunks.get`: a new array of ids, or `undefined`.
 ///
 /// # Safety
-/// `env` must be the current env, on its thread.
+/// As [`base_value`].
 pub(crate) unsafe fn chunks_value(
     env: sys::napi_env,
     data: &HashMapsData,
     key: Option<Key>,
 ) -> Result<sys::napi_value> {
     unsafe {
-        match key.and_then(|k| data.find_base(&k)) {
-            Some(base) => Vec::<String>::to_napi_value(env, chunk_ids(data, base)),
-            None => <()>::to_napi_value(env, ()),
-        }
+        base_value(env, data, key, |base| {
+            Vec::<String>::to_napi_value(env, chunk_ids(data, base))
+        })
     }
 }
 
