@@ -123,7 +123,9 @@ describe("schema", () => {
         { id: "a", text_hash: "h" },
         { id: null, text_hash: "h2" },
       ]);
-      await expectCode(buildHashMaps(join(d, "embeddings.lance")), "E_NULL_ID", "row 1");
+      const e = await expectCode(buildHashMaps(join(d, "embeddings.lance")), "E_NULL_ID", "row 1");
+      // The builder's error names the table directory, like the scan's own errors.
+      expect(e.message).toContain(join(d, "embeddings.lance"));
     }
   });
 });

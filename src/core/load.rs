@@ -4,9 +4,9 @@
 use super::builder::MapsBuilder;
 use super::columns::StrColumn;
 use super::error::{ErrorCode, LoadError};
-use super::locate::{locate, Located};
+use super::locate::Located;
 use super::maps::HashMapsData;
-use super::scan::scan;
+use super::scan::{scan_located, target};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -85,10 +85,13 @@ pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<L
         .progress
         .is_some()
         .then(|| (rows_tx, control.progress_every.max(1)));
+    let located = target(path, opts)?;
+    let (Located::Table(dir) | Located::Missing(dir)) = &located;
+    let dir = dir.clone();
     let id_column = opts.id_column.clone();
     let builder = tokio::task::spawn_blocking(move || build_from(rx, &id_column, progress));
 
-    let scanned = scan(path, opts, control, |total, ids, hashes| {
+    let scanned = scan_located(located, opts, control, |total, ids, hashes| {
         let tx = tx.clone();
         async move {
             // A send fails only when the builder stopped on an error, which is reported below.
@@ -119,13 +122,7 @@ pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<L
         .map_err(|e| LoadError::new(ErrorCode::Internal, format!("the build task failed: {e}")))?;
     // The builder's own error (a null id, too large) explains a scan that stopped early.
     let (maps, scanned) = match (built, scanned) {
-        (Err(e), _) => {
-            let dir = match locate(path, opts.table_name.as_deref()) {
-                Ok(Located::Table(d)) | Ok(Located::Missing(d)) => d,
-                Err(_) => PathBuf::from(path),
-            };
-            return Err(e.context(dir.display()));
-        }
+        (Err(e), _) => return Err(e.context(dir.display())),
         (Ok(_), Err(e)) => return Err(e),
         (Ok(maps), Ok(scanned)) => (maps, scanned),
     };

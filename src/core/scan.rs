@@ -25,12 +25,17 @@ pub async fn scan<F, Fut>(
     path: &str,
     opts: &LoadOptions,
     control: &Control,
-    mut visit: F,
+    visit: F,
 ) -> Result<Scanned, LoadError>
 where
     F: FnMut(u64, StrColumn, StrColumn) -> Fut,
     Fut: std::future::Future<Output = Result<(), LoadError>>,
 {
+    scan_located(target(path, opts)?, opts, control, visit).await
+}
+
+/// Checks the options and finds what `path` (with `opts.table_name`) names, creating nothing.
+pub fn target(path: &str, opts: &LoadOptions) -> Result<Located, LoadError> {
     if opts.batch_size == 0 {
         return Err(LoadError::new(
             ErrorCode::Arg,
@@ -48,7 +53,21 @@ where
             ));
         }
     }
-    let dir = match locate(path, opts.table_name.as_deref())? {
+    locate(path, opts.table_name.as_deref())
+}
+
+/// [`scan`] of what [`target`] found.
+pub async fn scan_located<F, Fut>(
+    located: Located,
+    opts: &LoadOptions,
+    control: &Control,
+    mut visit: F,
+) -> Result<Scanned, LoadError>
+where
+    F: FnMut(u64, StrColumn, StrColumn) -> Fut,
+    Fut: std::future::Future<Output = Result<(), LoadError>>,
+{
+    let dir = match located {
         Located::Missing(dir) => {
             return Ok(Scanned {
                 found: false,
