@@ -7,6 +7,7 @@ import { cpus, homedir, totalmem } from "node:os";
 import { join } from "node:path";
 import { writeServiceTable } from "./table";
 import { sdk, type Line } from "./sdk";
+import { median, methodCmd, runJson } from "./util";
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -30,11 +31,6 @@ interface Sample {
   heldMB: number;
 }
 
-function run(cmd: string[]): Sample {
-  const p = Bun.spawnSync(cmd, { stderr: "pipe", env: { ...process.env, RUST_LOG: "error" } });
-  if (p.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed: ${p.stderr.toString()}`);
-  return JSON.parse(p.stdout.toString().trim().split("\n").pop()!);
-}
 
 async function table(line: Line, rows: number): Promise<string> {
   const dir = join(cacheDir, `${line}-${sdk(line).version}-${rows}-${dims}`);
@@ -48,7 +44,6 @@ async function table(line: Line, rows: number): Promise<string> {
   return path;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const methods = ["toArray", "stream", "native", "rawScan"] as const;
 const label: Record<string, string> = {
   toArray: "toArray path (JS SDK)",
@@ -75,8 +70,8 @@ for (const line of lines) {
       for (const m of order) {
         // The SDK paths at 2M rows take long and much memory; one round of them is enough there.
         if (rows > 1_000_000 && (m === "toArray" || m === "stream") && r > 0) continue;
-        const cmd = m === "rawScan" ? [rawScanBin, path] : [process.execPath, join(import.meta.dir, "method.ts"), m, path, line];
-        (samples[m] ??= []).push(run(cmd));
+        const cmd = m === "rawScan" ? [rawScanBin, path] : methodCmd(m, path, line);
+        (samples[m] ??= []).push(runJson<Sample>(cmd));
         process.stderr.write(`  ${line} ${rows} round ${r + 1} ${m}: ${samples[m].at(-1)!.ms.toFixed(0)} ms\n`);
       }
     }

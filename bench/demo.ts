@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { writeServiceTable } from "./table";
 import type { Line } from "./sdk";
 import { sdk } from "./sdk";
+import { methodCmd, runJson } from "./util";
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: string) => {
@@ -36,14 +37,6 @@ export interface Result {
   digest: string;
 }
 
-export function runMethod(method: string, path: string, sdkLine: Line): Result {
-  const p = Bun.spawnSync([process.execPath, join(import.meta.dir, "method.ts"), method, path, sdkLine], {
-    stderr: "pipe",
-    env: { ...process.env, RUST_LOG: "error" },
-  });
-  if (p.exitCode !== 0) throw new Error(`${method} failed: ${p.stderr.toString()}`);
-  return JSON.parse(p.stdout.toString().trim().split("\n").pop()!);
-}
 
 try {
   const names: Record<string, string> = {
@@ -54,7 +47,7 @@ try {
   const results: Result[] = [];
   for (const m of ["toArray", "stream", "native"]) {
     process.stderr.write(`running ${names[m]} ...\n`);
-    results.push(runMethod(m, tablePath, line));
+    results.push(runJson<Result>(methodCmd(m, tablePath, line)));
   }
   const base = results[0];
   console.log(`\ntable: ${tablePath}`);

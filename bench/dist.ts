@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { median, methodCmd, runJson } from "./util";
 
 const [releaseNode, distNode, roundsArg, ...tables] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 7);
@@ -21,15 +22,9 @@ function stripped(file: string): number {
 }
 
 function load(node: string, table: string): { ms: number; peakMB: number; digest: string } {
-  const p = Bun.spawnSync([process.execPath, join(import.meta.dir, "method.ts"), "native", table, "latest"], {
-    env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: node, RUST_LOG: "error" },
-    stderr: "pipe",
-  });
-  if (p.exitCode !== 0) throw new Error(`loading with ${node} failed: ${p.stderr}`);
-  return JSON.parse(p.stdout.toString().trim().split("\n").pop()!);
+  return runJson(methodCmd("native", table, "latest"), { NAPI_RS_NATIVE_LIBRARY_PATH: node });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const builds = { release: releaseNode, dist: distNode } as const;
 const out: string[] = ["# Published (dist) build against the everyday (release) build", ""];
 out.push(`Machine: ${cpus().length} cores, ${cpus()[0]?.model ?? "unknown CPU"}. Command: \`bash scripts/dist.sh\`.`, "");

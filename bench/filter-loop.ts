@@ -5,6 +5,7 @@
 // Usage: bun bench/filter-loop.ts <tablePath> [rounds]
 import { buildHashMaps } from "../index";
 import { getBaseId } from "../__test__/helpers/reference";
+import { median } from "./util";
 
 const [tablePath, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 5);
@@ -49,7 +50,6 @@ for (let r = 0; r < rounds; r++) {
   callFloor(maps.baseHashMap);
   times.floor.push(performance.now() - t0);
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(
   JSON.stringify({
     lookups: items.length,

@@ -3,6 +3,7 @@
 // 10% with new text) plus 5% new items. Usage: bun bench/plan.ts <tablePath> [rounds]
 import { buildHashMaps, planChanges } from "../index";
 import { servicePlan } from "../__test__/helpers/reference";
+import { median } from "./util";
 
 const [tablePath, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 3);
@@ -34,6 +35,5 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 const same = JSON.stringify(last.js) === JSON.stringify(last.plan);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(JSON.stringify({ items: items.length, jsMs: median(times.js), planMs: median(times.plan), same }));
 if (!same) process.exitCode = 1;

@@ -1,0 +1,21 @@
+// Helpers shared by the bench scripts. Nothing runs at import, so any script may use them.
+import { join } from "node:path";
+
+/** The middle value (the upper one of the two middles for an even count). */
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs `cmd` to the end and parses the last line it printed as JSON; throws with its stderr if it failed. */
+export function runJson<T>(cmd: string[], env: Record<string, string> = {}): T {
+  const p = Bun.spawnSync(cmd, { stderr: "pipe", env: { ...process.env, RUST_LOG: "error", ...env } });
+  if (p.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed: ${p.stderr.toString()}`);
+  return JSON.parse(p.stdout.toString().trim().split("\n").pop()!) as T;
+}
+
+/** The command that runs one load path (bench/method.ts) in a process of its own. */
+export const methodCmd = (method: string, tablePath: string, sdkLine: string): string[] => [
+  process.execPath,
+  join(import.meta.dir, "method.ts"),
+  method,
+  tablePath,
+  sdkLine,
+];
