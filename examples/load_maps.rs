@@ -4,14 +4,9 @@
 use lance_hashmaps::core::{load, Control, LoadOptions};
 use std::time::Instant;
 
-fn status_mb(field: &str) -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
+#[path = "common/status.rs"]
+mod status;
+use status::status_mb;
 
 #[tokio::main]
 async fn main() {

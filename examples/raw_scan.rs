@@ -6,15 +6,8 @@ use lance_hashmaps::core::scan::scan;
 use lance_hashmaps::core::{Control, LoadOptions};
 use std::time::Instant;
 
-fn peak_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .unwrap_or(f64::NAN);
-    kb / 1024.0
-}
+#[path = "common/status.rs"]
+mod status;
 
 #[tokio::main]
 async fn main() {
@@ -44,6 +37,6 @@ async fn main() {
     }
     println!(
         r#"{{"method":"rawScan","ms":{ms:.3},"peakMB":{:.1},"heldMB":0,"rows":{rows},"bytes":{bytes}}}"#,
-        peak_mb()
+        status::status_mb("VmHWM:")
     );
 }
