@@ -4,5 +4,7 @@
 pub mod base_id;
 #[path = "../../src/core/bits.rs"]
 pub mod bits;
+#[path = "../../src/core/prefetch.rs"]
+pub mod prefetch;
 #[path = "../../src/core/text_hash.rs"]
 pub mod text_hash;

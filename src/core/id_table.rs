@@ -17,6 +17,7 @@
 //! slot.
 
 use super::error::{ErrorCode, LoadError};
+use super::prefetch::prefetch_read;
 
 /// Slots per bucket: 12 tags + 4 spare bytes + 12 × 4 index bytes = 64, one cache line.
 const SLOTS: usize = 12;
@@ -41,20 +42,6 @@ const EMPTY: Bucket = Bucket {
 pub struct IdTable {
     buckets: Vec<Bucket>,
     len: usize,
-}
-
-/// Asks the CPU to start loading the cache line holding `value`. A hint: no effect on results.
-#[inline]
-pub fn prefetch_read<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: the pointer comes from a reference; a prefetch never faults and reads nothing
-    // into the program.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 /// The tag uses the low bits; the home bucket, the high bits (see [`IdTable::home`]).

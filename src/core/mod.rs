@@ -14,6 +14,7 @@ pub mod load;
 pub mod locate;
 pub mod maps;
 pub mod plan;
+pub mod prefetch;
 pub mod scan;
 pub mod text_hash;
 pub mod utf16;

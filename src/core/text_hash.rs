@@ -229,11 +229,11 @@ impl HashStore {
         }
     }
 
-    /// Asks the CPU to start loading value `i`'s digest (see [`super::id_table::prefetch_read`]).
+    /// Asks the CPU to start loading value `i`'s digest (see [`super::prefetch::prefetch_read`]).
     #[inline]
     pub fn prefetch(&self, i: usize) {
         if let Some(d) = self.digests.get(i) {
-            super::id_table::prefetch_read(d);
+            super::prefetch::prefetch_read(d);
         }
     }
 
