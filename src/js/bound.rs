@@ -10,6 +10,10 @@
 //! so it cannot see freed or foreign memory whatever `this` it is called with. The class's
 //! prototype methods stay, with the same results (they share the bodies below), for
 //! `BaseHashMap.prototype.get.call(map, key)`.
+//!
+//! One difference: a bound function taken off its object (`const get = maps.baseHashMap.get`)
+//! keeps the maps' memory alive after the objects are collected, while the engine was told (by
+//! their finalizers) that it was given back; it is freed when the function is collected.
 
 use super::base_hash_map::{get_value, has_key};
 use super::errors::{from_panic, to_napi};
