@@ -27,6 +27,7 @@ const cacheDir = join(homedir(), ".cache", "lance-hashmaps", "bench-tables");
 interface Sample {
   method: string;
   ms: number;
+  cpuMs: number;
   peakMB: number;
   heldMB: number;
 }
@@ -55,7 +56,7 @@ const label: Record<string, string> = {
 interface Row {
   line: Line;
   rows: number;
-  m: Record<string, { ms: number; peakMB: number; heldMB: number }>;
+  m: Record<string, { ms: number; cpuMs: number; peakMB: number; heldMB: number }>;
   filter?: { lookups: number; nativeMs: number; jsMapMs: number; classGetMs: number; callFloorMs: number };
   plan?: { items: number; jsMs: number; planMs: number; same: boolean };
 }
@@ -78,7 +79,7 @@ for (const line of lines) {
     const row: Row = { line, rows, m: {} };
     for (const m of methods) {
       const s = samples[m];
-      row.m[m] = { ms: median(s.map((x) => x.ms)), peakMB: median(s.map((x) => x.peakMB)), heldMB: median(s.map((x) => x.heldMB)) };
+      row.m[m] = { ms: median(s.map((x) => x.ms)), cpuMs: median(s.map((x) => x.cpuMs)), peakMB: median(s.map((x) => x.peakMB)), heldMB: median(s.map((x) => x.heldMB)) };
     }
     if (rows === 450_000 || rows === sizes[0]) {
       const p = Bun.spawnSync([process.execPath, join(import.meta.dir, "filter-loop.ts"), path, "5"], { stderr: "pipe" });
@@ -97,14 +98,15 @@ const out: string[] = [];
 out.push(`# Benchmark results`, ``);
 out.push(`Machine: ${cpus().length} cores, ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB. Table: service-shaped (5% of items in 3 chunks, ${dims}-dim vectors, 10,000-row fragments).`);
 out.push(`Each figure is the median of ${rounds} rounds; every method runs in its own process, methods alternate within a round.`);
-out.push(`Command: \`npm run bench -- ${args.join(" ")}\`. Ratios are what to compare across machines, not absolute times.`, ``);
-out.push(`| written by | rows | method | load time | speed-up vs toArray | vs streaming | vs raw scan | peak process memory | held by result |`);
-out.push(`|---|---:|---|---:|---:|---:|---:|---:|---:|`);
+out.push(`Command: \`npm run bench -- ${args.join(" ")}\`. Ratios are what to compare across machines, not absolute times.`);
+out.push(`CPU time is that of the load step alone, on every thread (process.cpuUsage() in bench/method.ts; for the raw scan, the sum of its threads' /proc schedstat): with ${cpus().length} cores, no load step can take less than its CPU time / ${cpus().length}.`, ``);
+out.push(`| written by | rows | method | load time | CPU time (all threads, user + kernel) | speed-up vs toArray | vs streaming | vs raw scan | peak process memory | held by result |`);
+out.push(`|---|---:|---|---:|---:|---:|---:|---:|---:|---:|`);
 for (const r of results) {
   for (const m of methods) {
     const x = r.m[m];
     out.push(
-      `| ${sdk(r.line).version} | ${r.rows.toLocaleString()} | ${label[m]} | ${x.ms.toFixed(0)} ms | ${(r.m.toArray.ms / x.ms).toFixed(1)}× | ${(r.m.stream.ms / x.ms).toFixed(1)}× | ${(x.ms / r.m.rawScan.ms).toFixed(2)}× | ${x.peakMB.toFixed(0)} MB | ${m === "rawScan" ? "–" : x.heldMB.toFixed(0) + " MB"} |`,
+      `| ${sdk(r.line).version} | ${r.rows.toLocaleString()} | ${label[m]} | ${x.ms.toFixed(0)} ms | ${x.cpuMs.toFixed(0)} ms | ${(r.m.toArray.ms / x.ms).toFixed(1)}× | ${(r.m.stream.ms / x.ms).toFixed(1)}× | ${(x.ms / r.m.rawScan.ms).toFixed(2)}× | ${x.peakMB.toFixed(0)} MB | ${m === "rawScan" ? "–" : x.heldMB.toFixed(0) + " MB"} |`,
     );
   }
 }

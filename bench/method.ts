@@ -39,11 +39,14 @@ Bun.gc(true);
 const rssBefore = statusKb("VmRSS");
 let maps: AnyMaps;
 let t0: number;
+let cpu0: NodeJS.CpuUsage;
 if (method === "native") {
+  cpu0 = process.cpuUsage();
   t0 = performance.now();
   maps = await buildHashMaps(tablePath);
 } else {
   const table = await openTable(); // opening is not part of the load step for the SDK paths
+  cpu0 = process.cpuUsage();
   t0 = performance.now();
   if (method === "toArray") {
     const rows = await table.query().select(["id", "text_hash"]).toArray();
@@ -55,6 +58,8 @@ if (method === "native") {
   }
 }
 const ms = performance.now() - t0;
+// CPU time of the load step on every thread of the process, user and kernel.
+const cpu = process.cpuUsage(cpu0);
 const peakKb = statusKb("VmHWM");
 Bun.gc(true);
 const heldKb = statusKb("VmRSS") - rssBefore;
@@ -62,6 +67,8 @@ console.log(
   JSON.stringify({
     method,
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    sysMs: cpu.system / 1000,
     peakMB: peakKb / 1024,
     heldMB: heldKb / 1024,
     ids: maps.existingIds.size,
