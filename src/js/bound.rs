@@ -18,6 +18,7 @@
 use super::base_hash_map::{get_value, has_key};
 use super::errors::{from_panic, to_napi};
 use super::existing_chunks::chunks_value;
+use super::existing_ids::{delete_id, has_id};
 use super::keys::{read_key, Key, KeyBuf};
 use crate::core::{HashMapsData, IdSetState};
 use napi::bindgen_prelude::*;
@@ -115,13 +116,13 @@ method!(
 method!(
     /// `existingIds.has`.
     IdsHas, Rc<RefCell<IdSetState>>, c"has", |env, set, key| {
-        bool::to_napi_value(env, key.is_some_and(|k| set.borrow().has(&*k)))
+        bool::to_napi_value(env, has_id(set, key))
     }
 );
 method!(
     /// `existingIds.delete`.
     IdsDelete, Rc<RefCell<IdSetState>>, c"delete", |env, set, key| {
-        bool::to_napi_value(env, key.is_some_and(|k| set.borrow_mut().delete(&*k)))
+        bool::to_napi_value(env, delete_id(set, key))
     }
 );
 

@@ -1,7 +1,7 @@
 //! `existingIds`: a `Set<string>` of every id, with `add`, `delete` and `clear` as on a JS `Set`.
 
 use super::base_hash_map::call_with_this;
-use super::keys::{fast_key, string_key};
+use super::keys::{fast_key, string_key, Key};
 use crate::core::IdSetState;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -32,6 +32,17 @@ enum SetPart {
     Entries,
 }
 
+/// `has`'s result for `key` (`None`: not a string key, or one with a lone surrogate). Shared by
+/// the prototype method and the bound one (see [`super::bound`]).
+pub(crate) fn has_id(set: &RefCell<IdSetState>, key: Option<Key>) -> bool {
+    key.is_some_and(|k| set.borrow().has(&*k))
+}
+
+/// `delete`'s result for `key`, as [`has_id`]; removes it when present.
+pub(crate) fn delete_id(set: &RefCell<IdSetState>, key: Option<Key>) -> bool {
+    key.is_some_and(|k| set.borrow_mut().delete(&*k))
+}
+
 #[napi]
 impl ExistingIds {
     /// Number of ids in the set.
@@ -44,14 +55,14 @@ impl ExistingIds {
     #[napi(catch_unwind, ts_args_type = "value: string")]
     pub fn has(&self, value: Unknown) -> bool {
         let mut buf = [0; 256];
-        fast_key(&value, &mut buf).is_some_and(|v| self.state.borrow().has(&*v))
+        has_id(&self.state, fast_key(&value, &mut buf))
     }
 
     /// Removes `value`; `true` if it was in the set.
     #[napi(catch_unwind, ts_args_type = "value: string")]
     pub fn delete(&self, value: Unknown) -> bool {
         let mut buf = [0; 256];
-        fast_key(&value, &mut buf).is_some_and(|v| self.state.borrow_mut().delete(&*v))
+        delete_id(&self.state, fast_key(&value, &mut buf))
     }
 
     /// Adds `value` (a string) at the end if absent; returns the set, like `Set#add`.
