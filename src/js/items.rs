@@ -82,9 +82,7 @@ impl Reader {
         unsafe { self.buf.set_len(0) };
         Ok(Some(s))
     }
-}
 
-impl Reader {
     /// Whether the string `obj[key]` holds a lone surrogate.
     fn has_lone_surrogate(&self, obj: sys::napi_value, key: sys::napi_value) -> bool {
         let mut value = ptr::null_mut();

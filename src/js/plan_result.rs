@@ -3,6 +3,7 @@
 //! addon makes five values (two `Uint32Array`s, the hashes as one string, the ids as one
 //! string, the count) and a small JS function slices them into the result's arrays.
 
+use super::keys::ascii_string;
 use super::plan::ChangePlan;
 use super::script::{self, RawValue};
 use crate::core::plan::Plan;
@@ -88,9 +89,7 @@ pub fn plan_to_js(env: &Env, prepared: &Prepared, data: &HashMapsData) -> Result
     let (hex, ids) = (&prepared.hex, &prepared.ids);
     let mut args = [ptr::null_mut(); 5];
     args[0] = script::uint32_array(raw, &p.to_embed)?;
-    check_status!(unsafe {
-        sys::napi_create_string_latin1(raw, hex.as_ptr().cast(), hex.len() as isize, &mut args[1])
-    })?;
+    args[1] = unsafe { ascii_string(raw, hex) }?;
     check_status!(unsafe { sys::napi_create_uint32(raw, p.skipped, &mut args[2]) })?;
     check_status!(unsafe {
         sys::napi_create_string_utf8(raw, ids.as_ptr().cast(), ids.len() as isize, &mut args[3])
