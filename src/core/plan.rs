@@ -107,9 +107,10 @@ pub fn plan_chunk_js(
             ends.push(bytes.len());
         }
         let id = |k: usize| &bytes[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
-        let hashes: Vec<u64> = (0..ends.len())
-            .map(|k| data.hash_bytes(base_id(id(k))))
-            .collect();
+        // Each base id is found once; the hash and the lookup both use it.
+        let base_lens: Vec<usize> = (0..ends.len()).map(|k| base_id(id(k)).len()).collect();
+        let base = |k: usize| &id(k)[..base_lens[k]];
+        let hashes: Vec<u64> = (0..ends.len()).map(|k| data.hash_bytes(base(k))).collect();
         // First every lookup (table lines requested ahead), then every text hash (each base's
         // stored hash requested ahead): no step waits on main memory for the one just before.
         let mut bases = Vec::with_capacity(ends.len());
@@ -117,7 +118,7 @@ pub fn plan_chunk_js(
             if let Some(&h) = hashes.get(k + PREFETCH_AHEAD) {
                 data.prefetch(h);
             }
-            let found = storable[k].then(|| data.find_base_hashed(base_id(id(k)), hashes[k]));
+            let found = storable[k].then(|| data.find_base_hashed(base(k), hashes[k]));
             bases.push(found.flatten());
         }
         let mut text_buf = Vec::new();
