@@ -20,6 +20,12 @@ pub fn base_id(id: &[u8]) -> &[u8] {
     }
 }
 
+/// Whether `id` has no chunk suffix, i.e. is its own base.
+#[inline]
+pub fn is_whole(id: &[u8]) -> bool {
+    base_id(id).len() == id.len()
+}
+
 /// [`base_id`] for `&str`.
 pub fn base_id_str(id: &str) -> &str {
     let len = base_id(id.as_bytes()).len();

@@ -1,6 +1,6 @@
 //! Builds [`HashMapsData`] row by row, in scan order, exactly as the JS reference loop does.
 
-use super::base_id::base_id;
+use super::base_id::{base_id, is_whole};
 use super::bits::{BitVec, RankedBits};
 use super::columns::StrColumn;
 use super::error::{ErrorCode, LoadError};
@@ -38,12 +38,6 @@ pub struct MapsBuilder {
 
 /// How many rows ahead [`MapsBuilder::push_batch`] asks for the hash table lines.
 const PREFETCH_AHEAD: usize = 12;
-
-/// Whether `id` has no chunk suffix, i.e. is its own base.
-#[inline]
-fn is_whole(id: &[u8]) -> bool {
-    base_id(id).len() == id.len()
-}
 
 impl MapsBuilder {
     /// A builder sized for about `expected_rows` rows (a hint; more is fine).

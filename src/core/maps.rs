@@ -6,7 +6,7 @@
 //! its position in base order); the first row's hash per base in a [`HashStore`]; chunk lists only
 //! for bases with more than one row (a base with one row lists exactly its first id).
 
-use super::base_id::base_id;
+use super::base_id::{base_id, is_whole};
 use super::bits::RankedBits;
 use super::id_arena::IdArena;
 use super::id_table::IdTable;
@@ -141,9 +141,7 @@ impl HashMapsData {
         let first_id = self
             .id_table
             .find(h, |i| self.ids.get(i) == key)
-            .filter(|&i| {
-                self.base_first.get(i as usize) && base_id(self.ids.get(i)).len() == key.len()
-            })
+            .filter(|&i| self.base_first.get(i as usize) && is_whole(self.ids.get(i)))
             .or_else(|| find_in_base_table(&self.base_table, &self.ids, h, key))?;
         Some(BaseRef {
             first_id,
