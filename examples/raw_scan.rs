@@ -2,7 +2,7 @@
 //! byte, but building no maps. Prints one JSON line like `bench/method.ts`.
 //! Usage: cargo run --release --example raw_scan -- <tablePath>
 
-use lance_hashmaps::core::scan::scan;
+use lance_hashmaps::core::table::scan::scan;
 use lance_hashmaps::core::{Control, LoadOptions};
 use std::time::Instant;
 

@@ -1,10 +1,10 @@
-// The dependency-free modules of src/core, compiled into the fuzz targets as they are.
+// The dependency-free modules of src/core/maps, compiled into the fuzz targets as they are.
 #![allow(dead_code)]
-#[path = "../../src/core/base_id.rs"]
+#[path = "../../src/core/maps/base_id.rs"]
 pub mod base_id;
-#[path = "../../src/core/bits.rs"]
+#[path = "../../src/core/maps/bits.rs"]
 pub mod bits;
-#[path = "../../src/core/prefetch.rs"]
+#[path = "../../src/core/maps/prefetch.rs"]
 pub mod prefetch;
-#[path = "../../src/core/text_hash.rs"]
+#[path = "../../src/core/maps/text_hash.rs"]
 pub mod text_hash;

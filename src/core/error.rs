@@ -22,12 +22,18 @@ pub enum ErrorCode {
     Unsupported,
     /// The requested table version does not exist.
     Version,
+    /// The object store refused the credentials or the access.
+    Access,
+    /// The object store could not be reached, or did not answer in time.
+    Network,
     /// The caller aborted the call.
     Aborted,
     /// A callback passed in the options (`onProgress`) threw; the error it threw is the `cause`.
     Callback,
     /// The table is larger than this build's compact structures can address.
     TooLarge,
+    /// Memory for the maps could not be had (checked before it is taken, never an abort).
+    NoMemory,
     /// A bug: a panic or an invariant that failed. Nothing partial is returned.
     Internal,
 }
@@ -43,9 +49,12 @@ impl ErrorCode {
             ErrorCode::Corrupt => "E_CORRUPT",
             ErrorCode::Unsupported => "E_UNSUPPORTED",
             ErrorCode::Version => "E_VERSION",
+            ErrorCode::Access => "E_ACCESS",
+            ErrorCode::Network => "E_NETWORK",
             ErrorCode::Aborted => "E_ABORTED",
             ErrorCode::Callback => "E_CALLBACK",
             ErrorCode::TooLarge => "E_TOO_LARGE",
+            ErrorCode::NoMemory => "E_NO_MEMORY",
             ErrorCode::Internal => "E_INTERNAL",
         }
     }
@@ -86,6 +95,20 @@ impl fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+/// Reserves room for `additional` more elements in `v`, or fails with `E_NO_MEMORY` naming `what`
+/// (an allocation failure is otherwise an abort no `catch_unwind` can catch).
+pub fn try_reserve<T>(v: &mut Vec<T>, additional: usize, what: &str) -> Result<(), LoadError> {
+    v.try_reserve_exact(additional).map_err(|_| {
+        LoadError::new(
+            ErrorCode::NoMemory,
+            format!(
+                "could not get {} MiB of memory for {what}",
+                (additional as u128 * std::mem::size_of::<T>() as u128) >> 20
+            ),
+        )
+    })
+}
 
 /// `err` and each of its sources, joined by `: ` — without repeating a link already contained in
 /// the previous one, as lance's messages often embed their source.

@@ -1,31 +1,23 @@
-//! The pure-Rust core: no napi types. Reading a table, the base-id rule and the compact maps.
+//! The pure-Rust core: no napi types, tested with `cargo test`.
+//!
+//! - [`table`]: finding a table (a local path or an object-store URI), opening it read-only and
+//!   scanning its id and hash columns in the JS SDK's order; lance's errors as our codes.
+//! - [`maps`]: the compact, frozen maps built from that scan (the base-id rule, the id arena and
+//!   table, the stored `text_hash` values) and the mutable id set over them.
+//! - [`plan`]: a batch's change check against the maps (sha256 of the texts, on every core).
 
-pub mod base_id;
-pub mod bits;
-pub mod builder;
-pub mod columns;
 pub mod error;
-pub mod hashing;
-pub mod id_arena;
-pub mod id_set;
-pub mod id_table;
-pub mod lance_error;
-pub mod load;
-pub mod locate;
 pub mod maps;
 pub mod plan;
-pub mod prefetch;
-pub mod scan;
-pub mod text_hash;
-pub mod utf16;
+pub mod table;
 
-pub use base_id::{base_id, base_id_str};
-pub use builder::MapsBuilder;
 pub use error::{ErrorCode, LoadError};
-pub use id_set::IdSetState;
-pub use load::{load, Control, LoadOptions, Loaded};
-pub use maps::{BaseRef, Chunks, HashMapsData};
-pub use text_hash::HashRef;
+pub use maps::base_id::{base_id, base_id_str};
+pub use maps::builder::MapsBuilder;
+pub use maps::hash_maps_data::{BaseRef, Chunks, HashMapsData};
+pub use maps::id_set::IdSetState;
+pub use maps::text_hash::HashRef;
+pub use table::load::{load, Control, LoadOptions, Loaded};
 
 #[cfg(test)]
 mod reference_tests;

@@ -1,6 +1,6 @@
 //! The compact maps against a naive reference of the JS loop, on generated rows.
 
-use super::columns::StrColumn;
+use crate::core::table::columns::StrColumn;
 use super::*;
 use arrow_array::{ArrayRef, StringArray};
 use std::sync::Arc;
@@ -160,7 +160,7 @@ fn check(rows: &[(String, Option<String>)]) {
             if !want.contains(&id) {
                 want.push(id.clone());
             }
-            set.add(&id);
+            set.add(&id).unwrap();
         }
         assert_eq!(set.has(&id), want.contains(&id));
         assert_eq!(set.size(), want.len());

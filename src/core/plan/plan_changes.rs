@@ -1,10 +1,10 @@
 //! The service's change check over a batch of items, natively: which items to embed (new or
 //! changed), how many are unchanged, and which existing chunk ids to delete first.
 
-use super::base_id::base_id;
-use super::maps::{BaseRef, HashMapsData};
-use super::text_hash::HashRef;
-use super::utf16::JsStrings;
+use crate::core::maps::base_id::base_id;
+use crate::core::maps::hash_maps_data::{BaseRef, HashMapsData};
+use crate::core::maps::text_hash::HashRef;
+use super::js_strings::JsStrings;
 use hashbrown::HashSet;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -23,10 +23,10 @@ pub struct Plan {
     pub ids_to_delete: Vec<u32>,
 }
 
-/// An item to embed, as one chunk of items decided it.
+/// An item to embed, as one slice of items decided it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Embed {
-    /// Index of the item within its chunk.
+    /// Index of the item within its slice.
     pub item: u32,
     /// The item's stored base, if any (its chunk ids are to be deleted).
     pub base: Option<BaseRef>,
@@ -34,19 +34,19 @@ pub struct Embed {
     pub digest: [u8; 32],
 }
 
-/// What one chunk of items decides on its own: how many are unchanged and which to embed. Chunks
+/// What one slice of items decides on its own: how many are unchanged and which to embed. Slices
 /// are planned in parallel; [`merge`] puts them together in item order.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct ChunkPlan {
-    /// Items in the chunk.
+pub struct SlicePlan {
+    /// Items in the slice.
     pub len: u32,
     pub skipped: u32,
     pub embed: Vec<Embed>,
 }
 
-impl ChunkPlan {
+impl SlicePlan {
     fn with_capacity(n: usize) -> Self {
-        ChunkPlan {
+        SlicePlan {
             len: 0,
             skipped: 0,
             embed: Vec::with_capacity(n / 4),
@@ -78,23 +78,23 @@ impl ChunkPlan {
     }
 }
 
-/// Items per unit of parallel work in [`plan_chunk_js`].
+/// Items per unit of parallel work in [`plan_slice`].
 const BLOCK: usize = 512;
-/// How many items ahead [`plan_chunk_js`] asks for the memory of a lookup.
+/// How many items ahead [`plan_slice`] asks for the memory of a lookup.
 const PREFETCH_AHEAD: usize = 8;
 
-/// Plans one chunk of items given as JS ids and texts (the `contextText || text` to hash), on
+/// Plans one slice of items given as JS ids and texts (the `contextText || text` to hash), on
 /// every core: ids and texts are converted to UTF-8 as JS does (lone surrogates as U+FFFD), texts
 /// hashed, and base ids looked up with the table lines of later items already requested. An id
 /// with a lone surrogate has no stored base: stored ids come from UTF-8, so none equals it in JS.
-pub fn plan_chunk_js(
+pub fn plan_slice(
     data: &HashMapsData,
     ids: &JsStrings,
     texts: &JsStrings,
     force_all: bool,
-) -> ChunkPlan {
+) -> SlicePlan {
     assert_eq!(ids.len(), texts.len(), "one text per id");
-    let block = |b: usize| -> ChunkPlan {
+    let block = |b: usize| -> SlicePlan {
         let range = b * BLOCK..((b + 1) * BLOCK).min(ids.len());
         let mut bytes = Vec::with_capacity(range.len() * 32);
         let mut ends = Vec::with_capacity(range.len());
@@ -122,7 +122,7 @@ pub fn plan_chunk_js(
             bases.push(found.flatten());
         }
         let mut text_buf = Vec::new();
-        let mut out = ChunkPlan::with_capacity(ends.len());
+        let mut out = SlicePlan::with_capacity(ends.len());
         for (k, i) in range.enumerate() {
             if let Some(Some(b)) = bases.get(k + PREFETCH_AHEAD) {
                 data.prefetch_base_hash(*b);
@@ -132,7 +132,7 @@ pub fn plan_chunk_js(
         }
         out
     };
-    let blocks: Vec<ChunkPlan> = if ids.len() <= BLOCK {
+    let blocks: Vec<SlicePlan> = if ids.len() <= BLOCK {
         vec![block(0)]
     } else {
         (0..ids.len().div_ceil(BLOCK))
@@ -140,7 +140,7 @@ pub fn plan_chunk_js(
             .map(block)
             .collect()
     };
-    let mut out = ChunkPlan::default();
+    let mut out = SlicePlan::default();
     for b in blocks {
         out.embed.extend(b.embed.iter().map(|e| Embed {
             item: e.item + out.len,
@@ -152,18 +152,18 @@ pub fn plan_chunk_js(
     out
 }
 
-/// Puts the chunks' plans together, in item order: the items to embed with their digests, the
+/// Puts the slices' plans together, in item order: the items to embed with their digests, the
 /// unchanged count, and for each distinct base among the items to embed (first-appearance
 /// order) its chunk ids in scan order.
-pub fn merge<'a>(data: &HashMapsData, chunks: impl IntoIterator<Item = &'a ChunkPlan>) -> Plan {
+pub fn merge<'a>(data: &HashMapsData, slices: impl IntoIterator<Item = &'a SlicePlan>) -> Plan {
     let mut out = Plan::default();
     let mut seen_bases: HashSet<u32> = HashSet::new();
     let mut offset = 0u32;
-    for chunk in chunks {
-        out.skipped += chunk.skipped;
-        out.to_embed.reserve(chunk.embed.len());
-        out.hashes.reserve(chunk.embed.len());
-        for e in &chunk.embed {
+    for slice in slices {
+        out.skipped += slice.skipped;
+        out.to_embed.reserve(slice.embed.len());
+        out.hashes.reserve(slice.embed.len());
+        for e in &slice.embed {
             out.to_embed.push(offset + e.item);
             out.hashes.push(e.digest);
             if let Some(b) = e.base {
@@ -172,7 +172,7 @@ pub fn merge<'a>(data: &HashMapsData, chunks: impl IntoIterator<Item = &'a Chunk
                 }
             }
         }
-        offset += chunk.len;
+        offset += slice.len;
     }
     out
 }
@@ -187,20 +187,20 @@ pub fn plan(
     force_all: bool,
 ) -> Plan {
     assert_eq!(ids.len(), digests.len(), "one digest per item");
-    let mut chunk = ChunkPlan::with_capacity(ids.len());
+    let mut all = SlicePlan::with_capacity(ids.len());
     for (id, digest) in ids.iter().zip(digests) {
         let base = id.and_then(|id| data.find_base(base_id(id.as_bytes())));
-        chunk.push(data, base, *digest, force_all);
+        all.push(data, base, *digest, force_all);
     }
-    merge(data, [&chunk])
+    merge(data, [&all])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::builder::MapsBuilder;
-    use crate::core::hashing::digest;
-    use crate::core::text_hash::hex_lower;
+    use crate::core::maps::builder::MapsBuilder;
+    use crate::core::plan::sha256::digest;
+    use crate::core::maps::text_hash::hex_lower;
 
     #[test]
     fn unchanged_changed_new_chunked_null_and_forced() {
@@ -264,17 +264,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            merge(&data, [&plan_chunk_js(&data, &ids_ascii, &texts16, false)]),
+            merge(&data, [&plan_slice(&data, &ids_ascii, &texts16, false)]),
             p
         );
         assert_eq!(
-            merge(&data, [&plan_chunk_js(&data, &ids16, &texts16, false)]),
+            merge(&data, [&plan_slice(&data, &ids16, &texts16, false)]),
             p
         );
-        // Split into chunks of every size, planned apart and merged: the same plan.
+        // Split into slices of every size, planned apart and merged: the same plan.
         for size in 1..=items.len() {
             let lens_of = |v: &[&str]| v.iter().map(|s| s.len() as u32).collect::<Vec<u32>>();
-            let parts: Vec<ChunkPlan> = items
+            let parts: Vec<SlicePlan> = items
                 .chunks(size)
                 .map(|part| {
                     let ids: Vec<&str> = part.iter().map(|i| i.0).collect();
@@ -284,10 +284,10 @@ mod tests {
                     let texts =
                         JsStrings::from_ascii(texts.concat().into_bytes(), &lens_of(&texts))
                             .unwrap();
-                    plan_chunk_js(&data, &ids, &texts, false)
+                    plan_slice(&data, &ids, &texts, false)
                 })
                 .collect();
-            assert_eq!(merge(&data, &parts), p, "chunks of {size}");
+            assert_eq!(merge(&data, &parts), p, "slices of {size}");
         }
 
         let forced = plan(&data, &ids, &digests, true);

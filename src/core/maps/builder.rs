@@ -2,11 +2,11 @@
 
 use super::base_id::{base_id, is_whole};
 use super::bits::{BitVec, RankedBits};
-use super::columns::StrColumn;
-use super::error::{ErrorCode, LoadError};
+use crate::core::table::columns::StrColumn;
+use crate::core::error::{ErrorCode, LoadError};
 use super::id_arena::IdArena;
 use super::id_table::IdTable;
-use super::maps::{base_hash_tag, find_in_base_table, HashMapsData};
+use super::hash_maps_data::{base_hash_tag, find_in_base_table, HashMapsData};
 use super::text_hash::HashStore;
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
@@ -40,6 +40,34 @@ pub struct MapsBuilder {
 const PREFETCH_AHEAD: usize = 12;
 
 impl MapsBuilder {
+    /// A builder sized for a table of `expected_rows` rows: checks the limits first (2^32 - 1
+    /// distinct ids), then reserves its memory without ever aborting: `E_TOO_LARGE` past the
+    /// limits, `E_NO_MEMORY` when the memory cannot be had.
+    pub fn for_rows(expected_rows: u64) -> Result<Self, LoadError> {
+        if expected_rows >= u32::MAX as u64 {
+            return Err(LoadError::new(
+                ErrorCode::TooLarge,
+                format!(
+                    "the table has {expected_rows} rows; the maps hold at most {} distinct ids",
+                    u32::MAX - 1
+                ),
+            ));
+        }
+        let n = expected_rows as usize;
+        Ok(MapsBuilder {
+            ids: IdArena::try_with_capacity(n, n.saturating_mul(24))?,
+            id_table: IdTable::try_with_capacity(n)?,
+            base_table: HashTable::new(),
+            starts_base: BitVec::try_with_capacity(n)?,
+            hashes: HashStore::try_with_capacity(n)?,
+            multi_by_first: BitVec::try_with_capacity(n)?,
+            multi_rows: Vec::new(),
+            hasher: RandomState::default(),
+            rows: 0,
+            batch_hashes: Vec::new(),
+        })
+    }
+
     /// A builder sized for about `expected_rows` rows (a hint; more is fine).
     pub fn with_capacity(expected_rows: usize) -> Self {
         MapsBuilder {
@@ -231,5 +259,31 @@ impl MapsBuilder {
             rows,
             ids,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_counts_past_the_limits_are_refused_before_any_memory_is_taken() {
+        for rows in [u32::MAX as u64, u32::MAX as u64 + 1, u64::MAX] {
+            let e = MapsBuilder::for_rows(rows).err().expect("refused");
+            assert_eq!(e.code, ErrorCode::TooLarge, "{rows}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn memory_the_machine_cannot_give_is_an_error_not_an_abort() {
+        // 4 billion rows want about 100 GiB for the id text alone: no machine this runs tests on
+        // has that, and the reservation must fail cleanly instead of aborting the process.
+        let e = MapsBuilder::for_rows(u32::MAX as u64 - 2).err().expect("refused");
+        assert_eq!(e.code, ErrorCode::NoMemory, "{}", e.message);
+        assert!(e.message.contains("MiB"), "{}", e.message);
+        // The process is fine: a normal builder still works.
+        let mut b = MapsBuilder::for_rows(10).unwrap();
+        b.push_row("a#1", None).unwrap();
+        assert_eq!(b.finish().row_count(), 1);
     }
 }

@@ -183,11 +183,17 @@ impl HashMapsData {
     /// The base after `prev` in insertion order (`None` for the first), if any.
     #[inline]
     pub fn next_base(&self, prev: Option<BaseRef>) -> Option<BaseRef> {
-        let (from, index) = match prev {
-            None => (0, 0),
-            Some(b) => (b.first_id as usize + 1, b.index + 1),
-        };
-        let first_id = self.base_first.next_one(from)? as u32;
+        match prev {
+            None => self.base_from(0, 0),
+            Some(b) => self.base_from(b.first_id as usize + 1, b.index + 1),
+        }
+    }
+
+    /// The first base whose first id is at or after `from_id`, given that `index` bases come
+    /// before it (a cursor kept by a caller that walks the bases page by page).
+    #[inline]
+    pub fn base_from(&self, from_id: usize, index: u32) -> Option<BaseRef> {
+        let first_id = self.base_first.next_one(from_id)? as u32;
         Some(BaseRef { first_id, index })
     }
 

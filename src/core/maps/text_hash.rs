@@ -206,6 +206,17 @@ impl HashStore {
         }
     }
 
+    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
+    pub fn try_with_capacity(n: usize) -> Result<Self, crate::core::error::LoadError> {
+        let mut digests = Vec::new();
+        crate::core::error::try_reserve(&mut digests, n, "the stored hashes")?;
+        Ok(HashStore {
+            digests,
+            is_other: BitVec::try_with_capacity(n)?,
+            others: HashMap::new(),
+        })
+    }
+
     pub fn len(&self) -> usize {
         self.digests.len()
     }

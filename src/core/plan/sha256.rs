@@ -28,7 +28,7 @@ pub fn digests<S: AsRef<str> + Sync>(texts: &[S]) -> Vec<[u8; 32]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::text_hash::hex_lower;
+    use crate::core::maps::text_hash::hex_lower;
 
     #[test]
     fn known_vectors() {

@@ -1,6 +1,6 @@
 //! Reading the id and hash columns of a batch as strings, whatever string encoding the file uses.
 
-use super::error::{ErrorCode, LoadError};
+use crate::core::error::{ErrorCode, LoadError};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, LargeStringArray, StringArray};
 use arrow_schema::DataType;

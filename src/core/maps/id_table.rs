@@ -16,7 +16,7 @@
 //! ever deleted and the load stays at most 7/8, so a probe ends at the first bucket with an empty
 //! slot.
 
-use super::error::{ErrorCode, LoadError};
+use crate::core::error::{ErrorCode, LoadError};
 use super::prefetch::prefetch_read;
 
 /// Slots per bucket: 12 tags + 4 spare bytes + 12 × 4 index bytes = 64, one cache line.
@@ -106,6 +106,18 @@ impl IdTable {
             buckets: vec![EMPTY; n],
             len: 0,
         }
+    }
+
+    /// A table that holds `n` ids without growing, failing with `E_NO_MEMORY` instead of aborting.
+    pub fn try_with_capacity(n: usize) -> Result<Self, LoadError> {
+        Self::try_with_buckets(Self::buckets_for(n))
+    }
+
+    fn try_with_buckets(n: usize) -> Result<Self, LoadError> {
+        let mut buckets = Vec::new();
+        crate::core::error::try_reserve(&mut buckets, n, "the id table")?;
+        buckets.resize(n, EMPTY);
+        Ok(IdTable { buckets, len: 0 })
     }
 
     /// Entries the table takes before it grows.
@@ -216,7 +228,7 @@ impl IdTable {
                 "the id table cannot grow any further",
             ));
         }
-        let mut next = IdTable::with_buckets(buckets);
+        let mut next = IdTable::try_with_buckets(buckets)?;
         for bucket in &self.buckets {
             for j in 0..SLOTS {
                 if bucket.tags[j] != 0 {

@@ -4,7 +4,7 @@
 
 use super::bits::BitVec;
 use super::id_arena::IdArena;
-use super::maps::HashMapsData;
+use super::hash_maps_data::HashMapsData;
 use hashbrown::{HashMap, HashTable};
 use std::sync::Arc;
 
@@ -94,6 +94,19 @@ impl IdSetState {
         Arc::ptr_eq(&self.data, data)
     }
 
+    /// [`Self::has`] of frozen id `i` (an index into this set's maps), without a lookup.
+    pub fn has_frozen(&self, i: u32) -> bool {
+        let i = i as usize;
+        if i >= self.frozen_alive.len() {
+            return false;
+        }
+        self.frozen_alive.get(i)
+            || self
+                .moved
+                .get(&(i as u32))
+                .is_some_and(|&p| self.tail_alive.get(p as usize))
+    }
+
     /// [`Self::delete`] of frozen id `i` (an index into this set's maps), without a lookup.
     pub fn delete_frozen(&mut self, i: u32) -> bool {
         let i = i as usize;
@@ -123,11 +136,12 @@ impl IdSetState {
         true
     }
 
-    /// Adds `id` at the end if absent (like `Set#add`).
-    pub fn add(&mut self, id: &str) {
+    /// Adds `id` at the end if absent (like `Set#add`). Fails only past the limits of the id
+    /// arena (4 GiB of added ids) or when memory cannot be had.
+    pub fn add(&mut self, id: &str) -> Result<(), crate::core::error::LoadError> {
         let bytes = id.as_bytes();
         if self.position(bytes).is_some() {
-            return;
+            return Ok(());
         }
         let p = self.tail.len() as u32;
         if let Some(i) = self.data.find_id(bytes) {
@@ -137,10 +151,7 @@ impl IdSetState {
             self.added_pos[a as usize] = p;
             self.tail.push(Entry::Added(a));
         } else {
-            // Past the arena's limits (4 GiB of ids) a JS Set would also have run out of memory.
-            let Ok(a) = self.added.push(bytes) else {
-                return;
-            };
+            let a = self.added.push(bytes)?;
             let h = self.data.hash_bytes(bytes);
             let (added, data) = (&self.added, &self.data);
             self.added_table
@@ -150,6 +161,7 @@ impl IdSetState {
         }
         self.tail_alive.push(true);
         self.size += 1;
+        Ok(())
     }
 
     /// Removes every id (like `Set#clear`). As in JS, an open iterator goes on to ids added afterwards.

@@ -1,13 +1,12 @@
 //! One call: locate the table, open it read-only, scan the two columns in the JS SDK's order and
 //! build the maps. Either the whole result or an error; never partial maps.
 
-use super::builder::MapsBuilder;
+use crate::core::maps::builder::MapsBuilder;
 use super::columns::StrColumn;
-use super::error::{ErrorCode, LoadError};
-use super::locate::Located;
-use super::maps::HashMapsData;
+use crate::core::error::{ErrorCode, LoadError};
+use super::locate::missing_hint;
+use crate::core::maps::hash_maps_data::HashMapsData;
 use super::scan::{scan_located, target};
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -22,6 +21,8 @@ pub struct LoadOptions {
     pub version: Option<u64>,
     /// Rows per batch read from lance.
     pub batch_size: usize,
+    /// Object-store settings (the keys of `@lancedb/lancedb`'s `storageOptions`).
+    pub storage_options: std::collections::HashMap<String, String>,
 }
 
 impl Default for LoadOptions {
@@ -32,6 +33,7 @@ impl Default for LoadOptions {
             hash_column: "text_hash".into(),
             version: None,
             batch_size: 8192,
+            storage_options: Default::default(),
         }
     }
 }
@@ -50,12 +52,9 @@ pub struct Control {
 }
 
 impl Control {
-    pub(crate) fn check(&self, dir: &Path) -> Result<(), LoadError> {
+    pub(crate) fn check(&self) -> Result<(), LoadError> {
         if self.aborted.load(Ordering::Relaxed) {
-            return Err(LoadError::new(
-                ErrorCode::Aborted,
-                format!("{}: the call was aborted", dir.display()),
-            ));
+            return Err(LoadError::new(ErrorCode::Aborted, "the call was aborted"));
         }
         Ok(())
     }
@@ -68,8 +67,10 @@ pub struct Loaded {
     pub table_found: bool,
     /// The table version read.
     pub version: Option<u64>,
-    /// The table directory read (or looked for).
-    pub table_dir: PathBuf,
+    /// The table's directory or URI, as read (or looked for).
+    pub table_uri: String,
+    /// When no table was found: why that may be a mistake, if a likely one is visible.
+    pub hint: Option<String>,
 }
 
 /// Builds the maps for the table at `path`.
@@ -78,6 +79,25 @@ pub struct Loaded {
 /// own) run at the same time: batches go from one to the other through a small bounded channel,
 /// in scan order.
 pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<Loaded, LoadError> {
+    // Every message names the table once, as the caller gave it.
+    load_unnamed(path, opts, control)
+        .await
+        .map_err(|e| e.context(label(path, opts.table_name.as_deref())))
+}
+
+/// The table as the caller named it: the path (or URI), with the table name when one was given.
+pub fn label(path: &str, table_name: Option<&str>) -> String {
+    match table_name {
+        Some(name) => format!("{path} (table {name:?})"),
+        None => path.to_owned(),
+    }
+}
+
+async fn load_unnamed(
+    path: &str,
+    opts: &LoadOptions,
+    control: &Control,
+) -> Result<Loaded, LoadError> {
     let (tx, rx) = tokio::sync::mpsc::channel::<(u64, StrColumn, StrColumn)>(4);
     // The progress callback stays here; the builder reports its row counts through a channel.
     let (rows_tx, mut rows_rx) = tokio::sync::mpsc::unbounded_channel::<(u64, u64)>();
@@ -86,8 +106,6 @@ pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<L
         .is_some()
         .then(|| (rows_tx, control.progress_every.max(1)));
     let located = target(path, opts)?;
-    let (Located::Table(dir) | Located::Missing(dir)) = &located;
-    let dir = dir.clone();
     let id_column = opts.id_column.clone();
     let builder = tokio::task::spawn_blocking(move || build_from(rx, &id_column, progress));
 
@@ -122,7 +140,7 @@ pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<L
         .map_err(|e| LoadError::new(ErrorCode::Internal, format!("the build task failed: {e}")))?;
     // The builder's own error (a null id, too large) explains a scan that stopped early.
     let (maps, scanned) = match (built, scanned) {
-        (Err(e), _) => return Err(e.context(dir.display())),
+        (Err(e), _) => return Err(e),
         (Ok(_), Err(e)) => return Err(e),
         (Ok(maps), Ok(scanned)) => (maps, scanned),
     };
@@ -136,7 +154,14 @@ pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<L
         data: maps.finish(),
         table_found: scanned.found,
         version: scanned.version,
-        table_dir: scanned.table_dir,
+        hint: if scanned.no_bucket {
+            Some("the bucket or container does not exist".to_owned())
+        } else if scanned.found {
+            None
+        } else {
+            missing_hint(path, opts.table_name.as_deref())
+        },
+        table_uri: scanned.table_uri,
     })
 }
 
@@ -149,7 +174,10 @@ fn build_from(
     let mut maps: Option<MapsBuilder> = None;
     let mut last_progress = 0u64;
     while let Some((total, ids, hashes)) = rx.blocking_recv() {
-        let maps = maps.get_or_insert_with(|| MapsBuilder::with_capacity(total as usize));
+        let maps = match &mut maps {
+            Some(m) => m,
+            None => maps.insert(MapsBuilder::for_rows(total)?),
+        };
         if ids.null_count() > 0 {
             let i = (0..ids.len()).find(|&i| ids.get(i).is_none()).unwrap_or(0);
             return Err(LoadError::new(

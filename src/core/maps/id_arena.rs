@@ -1,6 +1,6 @@
 //! All distinct ids in one byte buffer, addressed by a dense `u32` index.
 
-use super::error::{ErrorCode, LoadError};
+use crate::core::error::{try_reserve, ErrorCode, LoadError};
 
 /// Ids stored back to back; id `i` is `bytes[ends[i-1]..ends[i]]`.
 #[derive(Default)]
@@ -15,6 +15,14 @@ impl IdArena {
             bytes: Vec::with_capacity(bytes),
             ends: Vec::with_capacity(ids),
         }
+    }
+
+    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
+    pub fn try_with_capacity(ids: usize, bytes: usize) -> Result<Self, LoadError> {
+        let mut arena = IdArena::default();
+        try_reserve(&mut arena.bytes, bytes, "the id text")?;
+        try_reserve(&mut arena.ends, ids, "the id index")?;
+        Ok(arena)
     }
 
     pub fn len(&self) -> usize {
@@ -33,6 +41,15 @@ impl IdArena {
                 ErrorCode::TooLarge,
                 "the table's ids exceed 4 GiB of text or 2^32-1 distinct ids, the limit of this build",
             ));
+        }
+        if self.bytes.capacity() - self.bytes.len() < id.len() {
+            // Grow as `Vec` would (doubling), but fail instead of aborting when memory runs out.
+            let grow = self.bytes.capacity().max(id.len()).max(4096);
+            try_reserve(&mut self.bytes, grow, "the id text")?;
+        }
+        if self.ends.capacity() == self.ends.len() {
+            let grow = self.ends.capacity().max(1024);
+            try_reserve(&mut self.ends, grow, "the id index")?;
         }
         self.bytes.extend_from_slice(id);
         self.ends.push(end as u32);

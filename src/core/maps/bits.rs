@@ -25,6 +25,13 @@ impl BitVec {
         }
     }
 
+    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
+    pub fn try_with_capacity(bits: usize) -> Result<Self, crate::core::error::LoadError> {
+        let mut words = Vec::new();
+        crate::core::error::try_reserve(&mut words, bits.div_ceil(64), "the maps' bit sets")?;
+        Ok(BitVec { words, len: 0 })
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

@@ -1,0 +1,7 @@
+//! Reading a table: where it is, opening it read-only, scanning two string columns in scan order.
+
+pub mod columns;
+pub mod lance_error;
+pub mod load;
+pub mod locate;
+pub mod scan;

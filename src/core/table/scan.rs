@@ -1,0 +1,312 @@
+//! Opening a table read-only and streaming its two columns in the JS SDK's scan order.
+
+use super::columns::{is_string_type, StrColumn};
+use crate::core::error::{ErrorCode, LoadError};
+use super::lance_error::from_lance;
+use super::load::{Control, LoadOptions};
+use super::locate::{locate, Located};
+use futures::StreamExt;
+use lance::dataset::builder::DatasetBuilder;
+
+/// What a scan found.
+pub struct Scanned {
+    pub found: bool,
+    pub version: Option<u64>,
+    pub total_rows: u64,
+    /// The table's directory or URI, as read (or looked for).
+    pub table_uri: String,
+    /// Not found because the bucket or container itself does not exist.
+    pub no_bucket: bool,
+}
+
+/// Streams the id and hash columns of the table at `path` to `visit(total_rows, ids, hashes)`, batch
+/// by batch, in scan order (each visit is awaited before the next batch is passed on). A missing
+/// table is `found: false` with no batches. Errors from `visit` stop the scan.
+pub async fn scan<F, Fut>(
+    path: &str,
+    opts: &LoadOptions,
+    control: &Control,
+    visit: F,
+) -> Result<Scanned, LoadError>
+where
+    F: FnMut(u64, StrColumn, StrColumn) -> Fut,
+    Fut: std::future::Future<Output = Result<(), LoadError>>,
+{
+    scan_located(target(path, opts)?, opts, control, visit).await
+}
+
+/// Checks the options and finds what `path` (with `opts.table_name`) names, creating nothing.
+pub fn target(path: &str, opts: &LoadOptions) -> Result<Located, LoadError> {
+    if opts.batch_size == 0 {
+        return Err(LoadError::new(
+            ErrorCode::Arg,
+            "batchSize must be at least 1",
+        ));
+    }
+    for (what, col) in [
+        ("idColumn", &opts.id_column),
+        ("hashColumn", &opts.hash_column),
+    ] {
+        if col.is_empty() {
+            return Err(LoadError::new(
+                ErrorCode::Arg,
+                format!("{what} is an empty string"),
+            ));
+        }
+    }
+    locate(path, opts.table_name.as_deref())
+}
+
+/// [`scan`] of what [`target`] found.
+pub async fn scan_located<F, Fut>(
+    located: Located,
+    opts: &LoadOptions,
+    control: &Control,
+    mut visit: F,
+) -> Result<Scanned, LoadError>
+where
+    F: FnMut(u64, StrColumn, StrColumn) -> Fut,
+    Fut: std::future::Future<Output = Result<(), LoadError>>,
+{
+    control.check()?;
+    let (uri, local) = match located {
+        Located::Missing(dir) => return Ok(not_found(dir.to_string_lossy().into_owned())),
+        Located::Table(dir) => {
+            let uri = dir
+                .to_str()
+                .ok_or_else(|| LoadError::new(ErrorCode::Arg, "the path is not valid UTF-8"))?
+                .to_owned();
+            (uri, Some(dir))
+        }
+        Located::Remote(uri) => (uri, None),
+    };
+    let table_path = std::path::PathBuf::from(&uri);
+    let mut builder = DatasetBuilder::from_uri(&uri);
+    if local.is_none() {
+        builder = builder.with_storage_options(remote_options(&opts.storage_options));
+    }
+    if let Some(v) = opts.version {
+        builder = builder.with_version(v);
+    }
+    let opened = until_aborted(control, builder.load()).await?;
+    let ds = match opened {
+        Ok(ds) => ds,
+        // On an object store, "no table under this prefix" is only known now.
+        Err(lance::Error::DatasetNotFound { .. }) if local.is_none() && opts.version.is_none() => {
+            return Ok(not_found(uri));
+        }
+        // A bucket or container that does not exist: nothing is there either (the hint says so).
+        Err(e) if local.is_none() && super::lance_error::http_status(&e) == Some(404) => {
+            let mut missing = not_found(uri);
+            missing.no_bucket = true;
+            return Ok(missing);
+        }
+        Err(e) => return Err(open_error(&e, &table_path, local.as_deref(), opts.version)),
+    };
+    let version = ds.version().version;
+
+    let schema = ds.schema();
+    for col in [&opts.id_column, &opts.hash_column] {
+        let Some(field) = schema.field(col) else {
+            let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+            return Err(LoadError::new(
+                ErrorCode::Schema,
+                format!("the table has no column {col:?} (its columns: {names:?})"),
+            ));
+        };
+        let t = field.data_type();
+        if !is_string_type(&t) {
+            return Err(LoadError::new(
+                ErrorCode::Schema,
+                format!("column {col:?} has type {t}, not a string type"),
+            ));
+        }
+    }
+
+    let total = until_aborted(control, ds.count_rows(None))
+        .await?
+        .map_err(|e| from_lance(&e, &table_path, "counting rows"))? as u64;
+    let mut scanner = ds.scan();
+    let projection: Vec<&str> = if opts.id_column == opts.hash_column {
+        vec![&opts.id_column]
+    } else {
+        vec![&opts.id_column, &opts.hash_column]
+    };
+    scanner
+        .project(&projection)
+        .map_err(|e| from_lance(&e, &table_path, "projecting the columns"))?;
+    scanner.batch_size(opts.batch_size);
+    let mut stream = until_aborted(control, scanner.try_into_stream())
+        .await?
+        .map_err(|e| from_lance(&e, &table_path, "starting the scan"))?;
+
+    while let Some(batch) = until_aborted(control, stream.next()).await? {
+        control.check()?;
+        let batch = match batch {
+            Ok(b) => b,
+            Err(e) => {
+                let mut err = from_lance(&e, &table_path, "reading the table");
+                if let Some(files) = unreadable_fragment(&ds, &projection).await {
+                    err.message
+                        .push_str(&format!("; the unreadable files: {files}"));
+                }
+                return Err(err);
+            }
+        };
+        let column = |name: &str| {
+            let array = batch.column_by_name(name).ok_or_else(|| {
+                LoadError::new(
+                    ErrorCode::Corrupt,
+                    format!("the scan returned no column {name:?}"),
+                )
+            })?;
+            StrColumn::new(array, name)
+        };
+        let ids = column(&opts.id_column)?;
+        let hashes = column(&opts.hash_column)?;
+        visit(total, ids, hashes).await?;
+    }
+    control.check()?;
+    Ok(Scanned {
+        found: true,
+        version: Some(version),
+        total_rows: total,
+        table_uri: uri,
+        no_bucket: false,
+    })
+}
+
+fn not_found(table_uri: String) -> Scanned {
+    Scanned {
+        found: false,
+        version: None,
+        total_rows: 0,
+        table_uri,
+        no_bucket: false,
+    }
+}
+
+/// The error of opening the table, with what helps: the manifests of a local table that seems
+/// damaged, and a plain sentence for a version that does not exist.
+fn open_error(
+    e: &lance::Error,
+    table_path: &std::path::Path,
+    local: Option<&std::path::Path>,
+    version: Option<u64>,
+) -> LoadError {
+    let mut err = from_lance(e, table_path, "opening the table");
+    if let (ErrorCode::Corrupt, Some(dir)) = (err.code, local) {
+        err.message.push_str(&format!(
+            "; the manifests it may have read: {}",
+            manifest_files(dir)
+        ));
+    }
+    // The table exists (`locate` saw `_versions`, or lance found a manifest): "not found" here
+    // means the requested version has no manifest.
+    if let Some(v) = version {
+        if matches!(
+            e,
+            lance::Error::DatasetNotFound { .. }
+                | lance::Error::NotFound { .. }
+                | lance::Error::VersionNotFound { .. }
+        ) {
+            err = LoadError::new(
+                ErrorCode::Version,
+                format!("version {v} of the table does not exist"),
+            );
+        }
+    }
+    err
+}
+
+/// How often a wait on lance (the network, for an object store) looks at the abort flag.
+const ABORT_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// `fut`, or `E_ABORTED` as soon as the call is aborted while it waits (a request to an object
+/// store may wait for its whole timeout otherwise).
+async fn until_aborted<T>(
+    control: &Control,
+    fut: impl std::future::Future<Output = T>,
+) -> Result<T, LoadError> {
+    tokio::pin!(fut);
+    loop {
+        tokio::select! {
+            out = &mut fut => return Ok(out),
+            _ = tokio::time::sleep(ABORT_POLL) => control.check()?,
+        }
+    }
+}
+
+/// Defaults that bound how long a call can wait on an object store, where the caller set none
+/// (every other key is passed to lance as given, as `@lancedb/lancedb`'s `storageOptions` are).
+pub const REMOTE_DEFAULTS: [(&str, &str); 3] = [
+    // object_store's own: 5 s to connect, 30 s per request.
+    ("connect_timeout", "5s"),
+    ("timeout", "30s"),
+    // lance's default is 180 s of retries; a call then fails within about a minute.
+    ("client_retry_timeout", "30"),
+];
+
+/// The storage options for lance: the caller's, plus [`REMOTE_DEFAULTS`] where a key is absent.
+pub fn remote_options(
+    given: &std::collections::HashMap<String, String>,
+) -> std::collections::HashMap<String, String> {
+    let mut out = given.clone();
+    for (k, v) in REMOTE_DEFAULTS {
+        if !given.keys().any(|g| g.eq_ignore_ascii_case(k)) {
+            out.insert(k.to_owned(), v.to_owned());
+        }
+    }
+    out
+}
+
+/// The first fragment that fails to scan on its own, named by its files (only called after a scan
+/// failed, to say which files are damaged).
+async fn unreadable_fragment(ds: &lance::Dataset, projection: &[&str]) -> Option<String> {
+    for fragment in ds.get_fragments() {
+        let meta = fragment.metadata().clone();
+        let mut scanner = ds.scan();
+        scanner.project(projection).ok()?;
+        scanner.with_fragments(vec![meta.clone()]);
+        let readable = async {
+            let mut stream = scanner.try_into_stream().await?;
+            while let Some(batch) = stream.next().await {
+                batch?;
+            }
+            Ok::<(), lance::Error>(())
+        }
+        .await;
+        if readable.is_err() {
+            let mut files: Vec<String> = meta
+                .files
+                .iter()
+                .map(|f| format!("data/{}", f.path))
+                .collect();
+            if let Some(d) = &meta.deletion_file {
+                files.push(format!(
+                    "_deletions/{}-{}-{}.{}",
+                    meta.id,
+                    d.read_version,
+                    d.id,
+                    d.file_type.suffix()
+                ));
+            }
+            return Some(format!("fragment {}: {}", meta.id, files.join(", ")));
+        }
+    }
+    None
+}
+
+/// The manifest files of the table, for a message about an unreadable manifest.
+fn manifest_files(dir: &std::path::Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("_versions"))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| format!("_versions/{}", e.file_name().to_string_lossy()))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names.join(", ")
+}
