@@ -1,0 +1,110 @@
+"use strict";
+// baseHashMap: a read-only Map<string, string | null> over the native maps. Lookups are one native
+// call; iteration hands entries over a page at a time (src/binding/pages.rs) and slices them here.
+
+// Taken off the module once: the hot methods call them directly.
+const { baseGet, baseHas, basePage, mapsInfo } = require("../native.js");
+const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
+const { fromNative } = require("./errors.js");
+const { CUSTOM, describe } = require("./inspect.js");
+
+const NULL_LEN = 0xffffffff;
+
+/** Every [baseId, hash] of `maps`, in insertion order, a page at a time. */
+function* baseEntries(maps) {
+  let id = 0;
+  let index = 0;
+  for (;;) {
+    let page;
+    try {
+      page = basePage(maps, id, index, PAGE_ENTRIES);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    const { keys, keyLens, values, valueLens } = page;
+    for (let i = 0, k = 0, v = 0; i < keyLens.length; i++) {
+      const key = keys.slice(k, (k += keyLens[i]));
+      const len = valueLens[i];
+      if (len === NULL_LEN) {
+        yield [key, null];
+      } else {
+        yield [key, values.slice(v, (v += len))];
+      }
+    }
+    if (page.done) return;
+    id = page.nextId;
+    index = page.nextIndex;
+  }
+}
+
+class BaseHashMap {
+  #maps;
+  #size;
+
+  constructor(token, maps) {
+    if (token !== INTERNAL) throw notConstructible("BaseHashMap");
+    this.#maps = maps;
+    this.#size = mapsInfo(maps)[0];
+    handles.set(this, maps);
+  }
+
+  get size() {
+    return this.#size;
+  }
+
+  get(key) {
+    if (typeof key !== "string") return undefined;
+    try {
+      return baseGet(this.#maps, key);
+    } catch (e) {
+      throw fromNative(e);
+    }
+  }
+
+  has(key) {
+    if (typeof key !== "string") return false;
+    try {
+      return baseHas(this.#maps, key);
+    } catch (e) {
+      throw fromNative(e);
+    }
+  }
+
+  *keys() {
+    for (const e of baseEntries(this.#maps)) yield e[0];
+  }
+
+  *values() {
+    for (const e of baseEntries(this.#maps)) yield e[1];
+  }
+
+  entries() {
+    return baseEntries(this.#maps);
+  }
+
+  [Symbol.iterator]() {
+    return baseEntries(this.#maps);
+  }
+
+  forEach(callbackfn, thisArg) {
+    if (typeof callbackfn !== "function") {
+      throw new TypeError("BaseHashMap.prototype.forEach: callbackfn is not a function");
+    }
+    for (const [k, v] of baseEntries(this.#maps)) callbackfn.call(thisArg, v, k, this);
+  }
+
+  /** A plain JS Map with the same entries, in the same order. */
+  toMap() {
+    return new Map(baseEntries(this.#maps));
+  }
+
+  get [Symbol.toStringTag]() {
+    return "Map";
+  }
+
+  [CUSTOM](depth, options, inspect) {
+    return describe("Map", this.#size, baseEntries(this.#maps), depth, options, inspect);
+  }
+}
+
+module.exports = { BaseHashMap };

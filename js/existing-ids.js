@@ -1,0 +1,254 @@
+"use strict";
+// existingIds: a Set<string> of every id over the native id set, mutable like a Set. Iteration is
+// live exactly as a Set's: ids come a page at a time, and after any change to the set the walk
+// goes on from the position after the last id it yielded (positions never move; deleted ids are
+// skipped, added ones are appended).
+
+// Taken off the module once: the hot methods call them directly.
+const { idsHas, idsDelete, idsAdd, idsClear, idsSize, idsPage, idsTakeIndexes } = require("../native.js");
+const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
+const { CUSTOM, describe } = require("./inspect.js");
+const { argError, fromNative } = require("./errors.js");
+const { setRecord, keysOf } = require("./set-methods.js");
+
+/** Entries read right after the set changed during a walk. */
+const AFTER_CHANGE = 32;
+
+/** A page of the set's ids (native errors as LanceHashMapsError). */
+function page(ids, from, size) {
+  try {
+    return idsPage(ids, from, size);
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const isWellFormed =
+  typeof String.prototype.isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
+
+class ExistingIds {
+  #ids;
+  /** Bumped by every change: a walk that sees it move re-reads from its position. */
+  #version = 0;
+
+  constructor(token, ids) {
+    if (token !== INTERNAL) throw notConstructible("ExistingIds");
+    this.#ids = ids;
+    handles.set(this, { takeIndexes: (indexes, from, remove) => this.#takeIndexes(indexes, from, remove) });
+  }
+
+  get size() {
+    try {
+      return idsSize(this.#ids);
+    } catch (e) {
+      throw fromNative(e);
+    }
+  }
+
+  has(value) {
+    if (typeof value !== "string") return false;
+    try {
+      return idsHas(this.#ids, value);
+    } catch (e) {
+      throw fromNative(e);
+    }
+  }
+
+  /** Adds `value` at the end if absent. Ids are strings of valid Unicode. */
+  add(value) {
+    if (typeof value !== "string" || !isWellFormed(value)) {
+      throw argError(
+        "existingIds holds ids: add() takes a string without unpaired surrogates, got " +
+          (typeof value === "string" ? "a string with an unpaired surrogate" : typeof value),
+      );
+    }
+    let added;
+    try {
+      added = idsAdd(this.#ids, value);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    if (added) this.#version++;
+    return this;
+  }
+
+  delete(value) {
+    if (typeof value !== "string") return false;
+    let removed;
+    try {
+      removed = idsDelete(this.#ids, value);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    if (removed) this.#version++;
+    return removed;
+  }
+
+  clear() {
+    try {
+      idsClear(this.#ids);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    this.#version++;
+  }
+
+  /**
+   * Of the ids at `indexes` of the maps `from` (a plan's candidates), the positions in `indexes` of
+   * those in this set (each id once), removing them when `remove`.
+   */
+  #takeIndexes(indexes, from, remove) {
+    let kept;
+    try {
+      kept = idsTakeIndexes(this.#ids, from, indexes, remove);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    if (remove && kept.length > 0) this.#version++;
+    return kept;
+  }
+
+  /**
+   * The live walk behind every iterator and forEach. After a change to the set, the rest of the
+   * page may be stale: the walk reads again from the position after the last id it yielded, a
+   * small page first (a loop that deletes as it goes changes the set at every step), growing back
+   * while nothing changes.
+   */
+  *#walk() {
+    let from = 0;
+    let size = PAGE_ENTRIES;
+    for (;;) {
+      const version = this.#version;
+      const { text, lens, positions, done } = page(this.#ids, from, size);
+      const n = lens.length;
+      let changed = false;
+      for (let i = 0, p = 0; i < n; i++) {
+        const id = text.slice(p, (p += lens[i]));
+        from = positions[i] + 1;
+        yield id;
+        if (this.#version !== version) {
+          changed = true;
+          break;
+        }
+      }
+      // `done` was true when the page was read; after a change, ids may have been added.
+      if (done && !changed && this.#version === version) return;
+      size = changed ? AFTER_CHANGE : Math.min(size * 2, PAGE_ENTRIES);
+    }
+  }
+
+  values() {
+    return this.#walk();
+  }
+
+  keys() {
+    return this.#walk();
+  }
+
+  *entries() {
+    for (const id of this.#walk()) yield [id, id];
+  }
+
+  [Symbol.iterator]() {
+    return this.#walk();
+  }
+
+  forEach(callbackfn, thisArg) {
+    if (typeof callbackfn !== "function") {
+      throw new TypeError("ExistingIds.prototype.forEach: callbackfn is not a function");
+    }
+    for (const id of this.#walk()) callbackfn.call(thisArg, id, id, this);
+  }
+
+  /** Every id, in order, as an array: the fastest way to copy them all out. */
+  toArray() {
+    const out = [];
+    let from = 0;
+    for (;;) {
+      const { text, lens, positions, done } = page(this.#ids, from, PAGE_ENTRIES);
+      const n = lens.length;
+      for (let i = 0, p = 0; i < n; i++) out.push(text.slice(p, (p += lens[i])));
+      if (done || n === 0) return out;
+      from = positions[n - 1] + 1;
+    }
+  }
+
+  /** A plain JS Set with the same ids, in the same order. */
+  toSet() {
+    return new Set(this.toArray());
+  }
+
+  union(other) {
+    const rec = setRecord(other);
+    const out = this.toSet();
+    for (const v of keysOf(rec)) out.add(v);
+    return out;
+  }
+
+  intersection(other) {
+    const rec = setRecord(other);
+    const out = new Set();
+    if (this.size <= rec.size) {
+      for (const v of this.toArray()) if (rec.has(v)) out.add(v);
+    } else {
+      for (const v of keysOf(rec)) if (this.has(v)) out.add(v);
+    }
+    return out;
+  }
+
+  difference(other) {
+    const rec = setRecord(other);
+    const out = this.toSet();
+    if (this.size <= rec.size) {
+      for (const v of this.toArray()) if (rec.has(v)) out.delete(v);
+    } else {
+      for (const v of keysOf(rec)) out.delete(v);
+    }
+    return out;
+  }
+
+  symmetricDifference(other) {
+    const rec = setRecord(other);
+    const out = this.toSet();
+    for (const v of keysOf(rec)) {
+      if (this.has(v)) out.delete(v);
+      else out.add(v);
+    }
+    return out;
+  }
+
+  isSubsetOf(other) {
+    const rec = setRecord(other);
+    if (this.size > rec.size) return false;
+    for (const v of this.#walk()) if (!rec.has(v)) return false;
+    return true;
+  }
+
+  isSupersetOf(other) {
+    const rec = setRecord(other);
+    if (this.size < rec.size) return false;
+    for (const v of keysOf(rec)) if (!this.has(v)) return false;
+    return true;
+  }
+
+  isDisjointFrom(other) {
+    const rec = setRecord(other);
+    if (this.size <= rec.size) {
+      for (const v of this.#walk()) if (rec.has(v)) return false;
+    } else {
+      for (const v of keysOf(rec)) if (this.has(v)) return false;
+    }
+    return true;
+  }
+
+  get [Symbol.toStringTag]() {
+    return "Set";
+  }
+
+  [CUSTOM](depth, options, inspect) {
+    return describe("Set", this.size, this.#walk(), depth, options, inspect);
+  }
+}
+
+module.exports = { ExistingIds };

@@ -1,0 +1,96 @@
+"use strict";
+// planChanges: the service's change check for a batch, with the hashing and lookups done natively.
+
+const native = require("../native.js");
+const { handles } = require("./internal.js");
+const { argError, describeThrown, fromNative } = require("./errors.js");
+const { BaseHashMap } = require("./base-hash-map.js");
+const { ExistingIds } = require("./existing-ids.js");
+const { packItems } = require("./pack-items.js");
+
+function optionalBoolean(options, name, fallback) {
+  let v;
+  try {
+    v = options[name];
+  } catch (e) {
+    throw argError(`reading options.${name} threw: ${describeThrown(e)}`, e);
+  }
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== "boolean") throw argError(`options.${name} must be a boolean, got ${typeof v}`);
+  return v;
+}
+
+function readMaps(maps) {
+  if (typeof maps !== "object" || maps === null) {
+    throw argError("maps must be the object buildHashMaps() or emptyHashMaps() returned");
+  }
+  let base, ids;
+  try {
+    base = maps.baseHashMap;
+    ids = maps.existingIds;
+  } catch (e) {
+    throw argError(`reading maps.baseHashMap / maps.existingIds threw: ${describeThrown(e)}`, e);
+  }
+  if (!(base instanceof BaseHashMap) || !handles.has(base)) {
+    throw argError("maps.baseHashMap is not a baseHashMap from buildHashMaps() or emptyHashMaps()");
+  }
+  return { maps: handles.get(base), ids };
+}
+
+/**
+ * The packed plan from the addon as the result's arrays. `kept`: the positions, among the plan's
+ * candidate ids to delete, of those still in existingIds (each once).
+ */
+function unpack(p, kept) {
+  const n = p.toEmbed.length;
+  const toEmbed = new Array(n);
+  const hashes = new Array(n);
+  for (let i = 0; i < n; i++) {
+    toEmbed[i] = p.toEmbed[i];
+    hashes[i] = p.hex.slice(i * 64, i * 64 + 64);
+  }
+  const m = p.idLens.length;
+  const candidates = new Array(m);
+  for (let i = 0, q = 0; i < m; i++) candidates[i] = p.ids.slice(q, (q += p.idLens[i]));
+  const idsToDelete = new Array(kept.length);
+  for (let i = 0; i < kept.length; i++) idsToDelete[i] = candidates[kept[i]];
+  return { toEmbed, hashes, skipped: p.skipped, idsToDelete };
+}
+
+async function planChanges(maps, items, options) {
+  const { maps: handle, ids } = readMaps(maps);
+  if (options !== undefined && options !== null && typeof options !== "object") {
+    throw argError("options must be an object { forceAll?, removeFromExistingIds? }");
+  }
+  const forceAll = optionalBoolean(options ?? {}, "forceAll", false);
+  const remove = optionalBoolean(options ?? {}, "removeFromExistingIds", true);
+  if (!(ids instanceof ExistingIds && handles.has(ids))) {
+    throw argError("maps.existingIds is not an existingIds from buildHashMaps() or emptyHashMaps()");
+  }
+  if (!Array.isArray(items)) throw argError("items must be an array of { id, text, contextText? }");
+  let planner;
+  try {
+    planner = native.planStart(handle, forceAll);
+  } catch (e) {
+    throw fromNative(e);
+  }
+  packItems(items, (idText, idLens, texts, textLens) => {
+    try {
+      native.planAdd(planner, idText, idLens, texts, textLens);
+    } catch (e) {
+      throw fromNative(e);
+    }
+  });
+  let packed;
+  try {
+    packed = await native.planFinish(planner);
+  } catch (e) {
+    throw fromNative(e);
+  }
+  // As the service's loop: only the ids still in existingIds are to delete (an earlier batch may
+  // have taken them already), each once.
+  const kept = handles.get(ids).takeIndexes(packed.idIndexes, handle, remove);
+  return unpack(packed, kept);
+}
+
+module.exports = { planChanges };

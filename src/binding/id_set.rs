@@ -1,0 +1,122 @@
+//! `existingIds`' state: the mutable id set over the frozen ids. Only the JS thread that made it
+//! touches it (a handle is not transferable between threads or workers).
+
+use super::errors::{guard, guard_napi};
+use super::lookups::key_text;
+use crate::core::{ErrorCode, HashMapsData, IdSetState, LoadError};
+use napi::bindgen_prelude::*;
+use napi::JsString;
+use napi_derive::napi;
+use std::cell::{RefCell, RefMut};
+use std::sync::Arc;
+
+pub struct IdSet(RefCell<IdSetState>);
+
+impl IdSet {
+    pub fn new(state: IdSetState) -> Self {
+        IdSet(RefCell::new(state))
+    }
+
+    /// The state, mutably. No binding function calls JS while holding it, so it is never busy.
+    fn state(&self) -> std::result::Result<RefMut<'_, IdSetState>, LoadError> {
+        self.0.try_borrow_mut().map_err(|_| {
+            LoadError::new(ErrorCode::Internal, "existingIds is already in use (re-entered)")
+        })
+    }
+}
+
+#[napi]
+pub fn ids_has(ids: &External<IdSet>, key: JsString) -> Result<bool> {
+    guard_napi(|| {
+        let Some(key) = key_text(key)? else {
+            return Ok(false);
+        };
+        Ok(ids.state().map_err(super::errors::coded)?.has(&key))
+    })
+}
+
+/// Removes `key`; `true` if it was present.
+#[napi]
+pub fn ids_delete(ids: &External<IdSet>, key: JsString) -> Result<bool> {
+    guard_napi(|| {
+        let Some(key) = key_text(key)? else {
+            return Ok(false);
+        };
+        Ok(ids.state().map_err(super::errors::coded)?.delete(&key))
+    })
+}
+
+/// Adds `key` (a string of valid Unicode, checked by the JS layer) at the end if absent; `true` if
+/// it was added.
+#[napi]
+pub fn ids_add(ids: &External<IdSet>, key: String) -> Result<bool> {
+    guard(|| {
+        let mut state = ids.state()?;
+        let before = state.size();
+        state.add(&key)?;
+        Ok(state.size() != before)
+    })
+}
+
+/// Removes every id.
+#[napi]
+pub fn ids_clear(ids: &External<IdSet>) -> Result<()> {
+    guard(|| {
+        ids.state()?.clear();
+        Ok(())
+    })
+}
+
+#[napi]
+pub fn ids_size(ids: &External<IdSet>) -> Result<f64> {
+    guard(|| Ok(ids.state()?.size() as f64))
+}
+
+/// Of the ids `indexes` (frozen id indexes of `maps`, as a plan lists them), the positions in
+/// `indexes` of those in the set, each id once; they are removed from the set when `remove`.
+/// Through the id text when the set was made from other maps.
+#[napi]
+pub fn ids_take_indexes(
+    ids: &External<IdSet>,
+    maps: &External<Arc<HashMapsData>>,
+    indexes: Uint32Array,
+    remove: bool,
+) -> Result<Uint32Array> {
+    guard(|| {
+        let mut state = ids.state()?;
+        let data: &Arc<HashMapsData> = maps;
+        let same = state.is_over(data);
+        let mut seen = hashbrown::HashSet::new();
+        let mut kept = Vec::new();
+        for (k, &i) in indexes.iter().enumerate() {
+            if (i as usize) >= data.id_count() {
+                return Err(LoadError::new(
+                    ErrorCode::Internal,
+                    format!("id index {i} is out of range"),
+                ));
+            }
+            if !seen.insert(i) {
+                continue;
+            }
+            let present = match (same, remove) {
+                (true, true) => state.delete_frozen(i),
+                (true, false) => state.has_frozen(i),
+                (false, true) => state.delete(data.id(i)),
+                (false, false) => state.has(data.id(i)),
+            };
+            if present {
+                kept.push(k as u32);
+            }
+        }
+        Ok(kept.into())
+    })
+}
+
+/// The state, for the page functions.
+pub(crate) fn with_state<T>(
+    ids: &External<IdSet>,
+    f: impl FnOnce(&IdSetState) -> T,
+) -> std::result::Result<T, LoadError> {
+    let state = ids.state()?;
+    Ok(f(&state))
+}

@@ -1,0 +1,151 @@
+//! `planChanges`, natively: the JS layer (`js/plan-changes.js`) packs the items into slices (ids
+//! and texts joined into two strings, with their lengths) and hands each to [`plan_add`], which
+//! starts planning it on the rayon pool at once; [`plan_finish`] waits for every slice and
+//! resolves with the plan packed for the JS layer to unpack.
+
+use super::errors::{coded, from_panic, guard};
+use super::test_hooks::maybe_panic;
+use crate::core::maps::text_hash::hex_lower_bytes;
+use crate::core::plan::js_strings::JsStrings;
+use crate::core::plan::plan_changes::{merge, plan_slice, SlicePlan};
+use crate::core::{ErrorCode, HashMapsData, LoadError};
+use futures::FutureExt;
+use napi::bindgen_prelude::*;
+use napi::JsString;
+use napi_derive::napi;
+use std::cell::RefCell;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+type PendingSlice = tokio::sync::oneshot::Receiver<std::result::Result<SlicePlan, LoadError>>;
+
+/// One `planChanges` call in progress (on its JS thread only).
+pub struct Planner {
+    data: Arc<HashMapsData>,
+    force_all: bool,
+    pending: RefCell<Option<Vec<PendingSlice>>>,
+}
+
+#[napi]
+pub fn plan_start(maps: &External<Arc<HashMapsData>>, force_all: bool) -> External<Planner> {
+    let data: &Arc<HashMapsData> = maps;
+    External::new(Planner {
+        data: data.clone(),
+        force_all,
+        pending: RefCell::new(Some(Vec::new())),
+    })
+}
+
+/// The strings of a joined JS string whose parts have `lens` UTF-16 code units: read as UTF-8
+/// first (as many bytes as code units means every character is ASCII), else as UTF-16.
+fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JsStrings>> {
+    let units: usize = lens.iter().map(|&l| l as usize).sum();
+    let utf8 = joined.into_utf8()?;
+    if utf8.as_slice().len() == units {
+        return Ok(JsStrings::from_ascii(utf8.as_slice().to_vec(), lens));
+    }
+    drop(utf8);
+    let utf16 = joined.into_utf16()?;
+    let s = utf16.as_slice();
+    let s = s.strip_suffix(&[0]).unwrap_or(s);
+    Ok(JsStrings::from_utf16(s.to_vec(), lens))
+}
+
+/// Adds a slice of items (ids and the texts to hash, each joined, with their lengths) and starts
+/// planning it.
+#[napi]
+pub fn plan_add(
+    planner: &External<Planner>,
+    ids: JsString,
+    id_lens: Uint32Array,
+    texts: JsString,
+    text_lens: Uint32Array,
+) -> Result<()> {
+    let bad = |what: &str| LoadError::new(ErrorCode::Internal, format!("planChanges: {what}"));
+    let (Some(ids), Some(texts)) = (read_joined(ids, &id_lens)?, read_joined(texts, &text_lens)?)
+    else {
+        return Err(coded(bad("a slice's lengths do not add up")));
+    };
+    guard(|| {
+        if ids.len() != texts.len() {
+            return Err(bad("a slice has more ids than texts"));
+        }
+        let mut pending = planner.pending.borrow_mut();
+        let Some(pending) = pending.as_mut() else {
+            return Err(bad("the plan was already finished"));
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (data, force_all) = (planner.data.clone(), planner.force_all);
+        rayon::spawn(move || {
+            // A panic must not unwind out of a rayon job: rayon would abort the process.
+            let planned = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                maybe_panic("plan-slice");
+                plan_slice(&data, &ids, &texts, force_all)
+            }))
+            .map_err(|p| from_panic(p.as_ref()));
+            let _ = tx.send(planned);
+        });
+        pending.push(rx);
+        Ok(())
+    })
+}
+
+/// The plan, packed: `toEmbed` indexes, their hashes as one hex string (64 characters each), the
+/// ids to delete joined (with lengths) and as id indexes of the maps.
+#[napi(object, object_from_js = false)]
+pub struct PackedPlan {
+    pub to_embed: Uint32Array,
+    pub hex: String,
+    pub skipped: u32,
+    pub ids: String,
+    pub id_lens: Uint32Array,
+    pub id_indexes: Uint32Array,
+}
+
+#[napi(ts_return_type = "Promise<PackedPlan>")]
+pub fn plan_finish<'env>(
+    env: &'env Env,
+    planner: &External<Planner>,
+) -> Result<PromiseRaw<'env, PackedPlan>> {
+    let slices = planner.pending.borrow_mut().take().unwrap_or_default();
+    let data = planner.data.clone();
+    // Everything the future holds is `Send` and owned by Rust: nothing of the JS thread.
+    let work = async move {
+        let planned = AssertUnwindSafe(async move {
+            let mut parts = Vec::with_capacity(slices.len());
+            for slice in slices {
+                parts.push(slice.await.map_err(|_| {
+                    LoadError::new(ErrorCode::Internal, "a planning task ended without a result")
+                })??);
+            }
+            maybe_panic("plan-finish");
+            let plan = merge(&data, &parts);
+            let mut hex = String::with_capacity(plan.hashes.len() * 64);
+            for d in &plan.hashes {
+                hex.extend(hex_lower_bytes(d).iter().map(|&b| b as char));
+            }
+            let mut ids = String::new();
+            let mut id_lens = Vec::with_capacity(plan.ids_to_delete.len());
+            for &i in &plan.ids_to_delete {
+                let id = data.id(i);
+                ids.push_str(id);
+                id_lens.push(id.encode_utf16().count() as u32);
+            }
+            Ok((plan, hex, ids, id_lens))
+        })
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
+        planned.map_err(coded)
+    };
+    env.spawn_future_with_callback(work, |_env, (plan, hex, ids, id_lens)| {
+        Ok(PackedPlan {
+            to_embed: plan.to_embed.into(),
+            hex,
+            skipped: plan.skipped,
+            ids,
+            id_lens: id_lens.into(),
+            id_indexes: plan.ids_to_delete.into(),
+        })
+    })
+}
