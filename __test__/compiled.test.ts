@@ -3,8 +3,8 @@
 import { test, expect, afterAll } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeServiceTable, serviceIds } from "../bench/table";
-import { removeDir, tempDir } from "./helpers/tables";
+import { writeServiceTable, serviceIds } from "../fixtures/service-table";
+import { removeDir, tempDir } from "../fixtures/tables";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));

@@ -4,9 +4,9 @@ import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { buildHashMaps } from "../index";
 import { expectSameMaps } from "./helpers/compare";
-import { referenceMaps } from "./helpers/reference";
-import { removeDir, serviceRows, tempDir } from "./helpers/tables";
-import { latest } from "./writers/latest";
+import { referenceMaps } from "../fixtures/reference";
+import { removeDir, serviceRows, tempDir } from "../fixtures/tables";
+import { latest } from "../fixtures/writers/latest";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -69,16 +69,22 @@ test("1,000 calls in a row leave memory flat", async () => {
   expect(after1000 - after100).toBeLessThan(25);
 }, 120_000);
 
-test.skipIf(process.getuid?.() === 0)("a directory we may not read rejects with E_IO (skipped as root: root reads everything)", async () => {
-  const d = dir("perm");
-  await latest.write(d, serviceRows(10));
-  const p = join(d, "embeddings.lance");
-  chmodSync(p, 0o000);
-  try {
-    const e: any = await buildHashMaps(p).then(() => null, (x) => x);
-    expect(e?.code).toBe("E_IO");
-    expect(e.message).toContain(p);
-  } finally {
-    chmodSync(p, 0o755);
-  }
-});
+test.skipIf(process.getuid?.() === 0)(
+  "a directory we may not read rejects with E_IO (skipped as root: root reads everything)",
+  async () => {
+    const d = dir("perm");
+    await latest.write(d, serviceRows(10));
+    const p = join(d, "embeddings.lance");
+    chmodSync(p, 0o000);
+    try {
+      const e: any = await buildHashMaps(p).then(
+        () => null,
+        (x) => x,
+      );
+      expect(e?.code).toBe("E_IO");
+      expect(e.message).toContain(p);
+    } finally {
+      chmodSync(p, 0o755);
+    }
+  },
+);

@@ -2,8 +2,8 @@
 import { describe, test, expect, beforeAll, afterAll } from "bun:test";
 import { join } from "node:path";
 import { buildHashMaps } from "../index";
-import { removeDir, serviceRows, tempDir } from "./helpers/tables";
-import { latest } from "./writers/latest";
+import { removeDir, serviceRows, tempDir } from "../fixtures/tables";
+import { latest } from "../fixtures/writers/latest";
 
 let dir: string;
 let tablePath: string;
@@ -17,7 +17,11 @@ beforeAll(async () => {
 afterAll(() => removeDir(dir));
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
-const codeOf = (p: Promise<unknown>) => p.then(() => "resolved", (e: any) => e.code);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => "resolved",
+    (e: any) => e.code,
+  );
 
 describe("signal", () => {
   test("an already aborted signal rejects with E_ABORTED", async () => {
@@ -57,7 +61,11 @@ describe("signal", () => {
 describe("onProgress", () => {
   test("reports increasing counts at most every progressEvery rows, ending at the total", async () => {
     const seen: [number, number][] = [];
-    const maps = await buildHashMaps(tablePath, { batchSize: 1000, progressEvery: 10_000, onProgress: (l, t) => seen.push([l, t]) });
+    const maps = await buildHashMaps(tablePath, {
+      batchSize: 1000,
+      progressEvery: 10_000,
+      onProgress: (l, t) => seen.push([l, t]),
+    });
     await settle();
     expect(seen.length).toBeGreaterThanOrEqual(ROWS / 10_000 - 1);
     expect(seen.length).toBeLessThanOrEqual(ROWS / 10_000 + 1);
@@ -89,7 +97,13 @@ describe("onProgress", () => {
   });
 
   test("wrong types reject with E_ARG", async () => {
-    for (const opts of [{ signal: 5 }, { signal: {} }, { onProgress: "x" }, { progressEvery: 0 }, { progressEvery: 1.5 }]) {
+    for (const opts of [
+      { signal: 5 },
+      { signal: {} },
+      { onProgress: "x" },
+      { progressEvery: 0 },
+      { progressEvery: 1.5 },
+    ]) {
       expect(await codeOf(buildHashMaps(tablePath, opts as any))).toBe("E_ARG");
     }
   });

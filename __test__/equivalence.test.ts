@@ -4,11 +4,11 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildHashMaps } from "../index";
 import { expectSameMaps } from "./helpers/compare";
-import { referenceMaps, streamingMaps } from "./helpers/reference";
-import { edgeCaseRows, fakeHash, removeDir, serviceRows, tempDir } from "./helpers/tables";
-import { latest } from "./writers/latest";
-import { v013 } from "./writers/lancedb-0.13/writer";
-import type { Row, Writer } from "./writers/make-writer";
+import { referenceMaps, streamingMaps } from "../fixtures/reference";
+import { edgeCaseRows, fakeHash, removeDir, serviceRows, tempDir } from "../fixtures/tables";
+import { latest } from "../fixtures/writers/latest";
+import { v013 } from "../fixtures/writers/lancedb-0.13/writer";
+import type { Row, Writer } from "../fixtures/writers/make-writer";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -112,7 +112,7 @@ for (const w of [v013, latest]) {
         .map((r, i) => ({ key: r.id, digest: r.text_hash, text_hash: `other-${i}`, vector: [1, 2] }));
       const table = await db.createTable("t", data);
       const rows = await table.query().select(["key", "digest"]).toArray();
-      const { buildFromRows } = await import("./helpers/reference");
+      const { buildFromRows } = await import("../fixtures/reference");
       const ref = buildFromRows(rows.map((r: any) => ({ id: r.key, text_hash: r.digest })));
       const ours = await buildHashMaps(join(dir, "t.lance"), { idColumn: "key", hashColumn: "digest" });
       expectSameMaps(ours, ref);

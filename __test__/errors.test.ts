@@ -3,9 +3,9 @@ import { describe, test, expect, afterEach } from "bun:test";
 import { mkdirSync, readdirSync, rmSync, truncateSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { buildHashMaps, planChanges } from "../index";
-import { removeDir, serviceRows, tempDir, treeDigest } from "./helpers/tables";
-import { latest } from "./writers/latest";
-import { v013 } from "./writers/lancedb-0.13/writer";
+import { removeDir, serviceRows, tempDir, treeDigest } from "../fixtures/tables";
+import { latest } from "../fixtures/writers/latest";
+import { v013 } from "../fixtures/writers/lancedb-0.13/writer";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -64,8 +64,14 @@ describe("arguments", () => {
     }
   });
 
-  test("remote URIs are not supported by this build", async () => {
-    await expectCode(buildHashMaps("s3://bucket/db/embeddings.lance"), "E_UNSUPPORTED", "s3://");
+  test("URI schemes this build does not read (no request is made)", async () => {
+    for (const uri of ["gs://bucket/db/embeddings.lance", "hf://x/y", "oss://b/t.lance", "http://127.0.0.1:9/t"]) {
+      const scheme = uri.slice(0, uri.indexOf("://") + 3);
+      await expectCode(buildHashMaps(uri), "E_UNSUPPORTED", scheme);
+    }
+    // Object-store URIs are checked before any request: no bucket, a query string.
+    await expectCode(buildHashMaps("s3:///t.lance"), "E_ARG");
+    await expectCode(buildHashMaps("az://container/t.lance?sig=secret"), "E_ARG");
   });
 });
 
@@ -75,7 +81,7 @@ describe("paths that are not tables", () => {
     const f = join(d, "embeddings.lance");
     writeFileSync(f, "not a table");
     await expectCode(buildHashMaps(f), "E_NOT_A_TABLE", f);
-    await expectCode(buildHashMaps(d + "/embeddings.lance/", {}), "E_NOT_A_TABLE");
+    await expectCode(buildHashMaps(`${d}/embeddings.lance/`, {}), "E_NOT_A_TABLE");
   });
 
   test("an empty directory and a directory of other data", async () => {
@@ -202,7 +208,15 @@ test("the table is only read: every file is unchanged after good and bad calls",
   await buildHashMaps(d, { tableName: "other" });
   await rejection(buildHashMaps(p, { signal: AbortSignal.abort() }));
   await buildHashMaps(p, { onProgress: () => {}, progressEvery: 10, batchSize: 50 });
-  await rejection(buildHashMaps(p, { onProgress: () => { throw new Error("x"); }, progressEvery: 10, batchSize: 50 }));
+  await rejection(
+    buildHashMaps(p, {
+      onProgress: () => {
+        throw new Error("x");
+      },
+      progressEvery: 10,
+      batchSize: 50,
+    }),
+  );
   await planChanges(await buildHashMaps(p), [{ id: "workspace/node-1-0", text: "changed" }]);
   expect(treeDigest(d)).toBe(before);
 });

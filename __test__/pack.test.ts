@@ -4,8 +4,8 @@
 import { test, expect, afterAll } from "bun:test";
 import { cpSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { removeDir, serviceRows, tempDir } from "./helpers/tables";
-import { latest } from "./writers/latest";
+import { removeDir, serviceRows, tempDir } from "../fixtures/tables";
+import { latest } from "../fixtures/writers/latest";
 
 const root = join(import.meta.dir, "..");
 const dirs: string[] = [];
@@ -44,9 +44,25 @@ test("npm pack → a fresh project without Rust → bun, node and a compiled bin
     }),
   );
   sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], app);
-  // The main package carries no binary: it must come from the platform package.
-  expect(readdirSync(join(app, "node_modules", "lance-hashmaps")).filter((f) => f.endsWith(".node"))).toEqual([]);
-  expect(existsSync(join(app, "node_modules", "lance-hashmaps-linux-x64-gnu", "lance-hashmaps.linux-x64-gnu.node"))).toBe(true);
+  // The main package carries no binary (it comes from the platform package), and only what a user
+  // needs: the API, the generated loader, the JS layer, the types and the README.
+  const installed = join(app, "node_modules", "lance-hashmaps");
+  expect(readdirSync(installed).sort()).toEqual([
+    "README.md",
+    "index.d.ts",
+    "index.js",
+    "js",
+    "native.d.ts",
+    "native.js",
+    "package.json",
+  ]);
+  expect(readdirSync(join(installed, "js")).every((f) => f.endsWith(".js"))).toBe(true);
+  // Nothing of the repository's development set-up came along.
+  expect(existsSync(join(app, "node_modules", "@lancedb"))).toBe(false);
+  expect(existsSync(join(app, "node_modules", "bun"))).toBe(false);
+  expect(
+    existsSync(join(app, "node_modules", "lance-hashmaps-linux-x64-gnu", "lance-hashmaps.linux-x64-gnu.node")),
+  ).toBe(true);
 
   const db = join(work, "db");
   const rows = serviceRows(1000);
@@ -59,7 +75,10 @@ const m = await buildHashMaps(process.argv[2]);
 console.log(JSON.stringify({ rows: m.rowCount, found: m.tableFound, hash: m.baseHashMap.get("workspace/node-1-0") }));\n`,
   );
   // No Rust toolchain on PATH: only node's and bun's own directories and the system ones.
-  const noRust = { ...process.env, PATH: [dirname(process.execPath), dirname(Bun.which("node")!), "/usr/bin", "/bin"].join(":") };
+  const noRust = {
+    ...process.env,
+    PATH: [dirname(process.execPath), dirname(Bun.which("node")!), "/usr/bin", "/bin"].join(":"),
+  };
   expect(Bun.which("cargo", { PATH: noRust.PATH })).toBeNull();
   expect(Bun.which("rustc", { PATH: noRust.PATH })).toBeNull();
   const want = { rows: rows.length, found: true, hash: rows.find((r) => r.id === "workspace/node-1-0")!.text_hash };

@@ -3,9 +3,9 @@ import { describe, test, expect, beforeAll, afterAll } from "bun:test";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { buildHashMaps, hashText, hashTexts, planChanges } from "../index";
-import { referenceMaps, servicePlan, type Item, type RefMaps } from "./helpers/reference";
-import { removeDir, tempDir } from "./helpers/tables";
-import { latest } from "./writers/latest";
+import { referenceMaps, servicePlan, type Item, type RefMaps } from "../fixtures/reference";
+import { removeDir, tempDir } from "../fixtures/tables";
+import { latest } from "../fixtures/writers/latest";
 
 const bunSha = (s: string) => new Bun.CryptoHasher("sha256").update(s).digest("hex");
 const nodeSha = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -13,7 +13,23 @@ const nodeSha = (s: string) => createHash("sha256").update(s).digest("hex");
 function adversarialStrings(): string[] {
   let seed = 99;
   const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
-  const out = ["", "a", "abc", "\0", "ü", "文書", "😀", "\uD800", "\uDFFF", "a\uD800b", "\uDC00\uD800", "x\uD83D", "\uFFFD", "e\u0301", "\r\n\t"];
+  const out = [
+    "",
+    "a",
+    "abc",
+    "\0",
+    "ü",
+    "文書",
+    "😀",
+    "\uD800",
+    "\uDFFF",
+    "a\uD800b",
+    "\uDC00\uD800",
+    "x\uD83D",
+    "\uFFFD",
+    "e\u0301",
+    "\r\n\t",
+  ];
   out.push("long ".repeat(200_000));
   for (let i = 0; i < 300; i++) {
     let s = "";
@@ -83,7 +99,7 @@ describe("planChanges", () => {
     { id: "same", text: "alpha" },
     { id: "chunked#1", text: "beta" },
     { id: "long-text", text: "ü".repeat(3000), contextText: "x".repeat(5000) }, // longer than the read buffer
-    { id: "long-id-" + "y".repeat(2000), text: "z".repeat(1500) },
+    { id: `long-id-${"y".repeat(2000)}`, text: "z".repeat(1500) },
     { id: "repl\uFFFD", text: "alpha" }, // a stored U+FFFD: unchanged
     { id: "repl\uD800", text: "alpha" }, // a lone surrogate equals no stored id: new
     { id: "repl\uD800#1", text: "alpha" },
@@ -108,11 +124,15 @@ describe("planChanges", () => {
     for (let round = 0; round < 20; round++) {
       const batch = Array.from({ length: rnd(3000) }, () => {
         const t = texts[rnd(texts.length)];
-        return rnd(4) === 0 ? { id: ids[rnd(ids.length)], text: "z", contextText: t } : { id: ids[rnd(ids.length)], text: t };
+        return rnd(4) === 0
+          ? { id: ids[rnd(ids.length)], text: "z", contextText: t }
+          : { id: ids[rnd(ids.length)], text: t };
       });
       const maps = await buildHashMaps(tablePath);
       const ref = await referenceMaps(await latest.open(dir));
-      expect(await planChanges(maps, batch, { removeFromExistingIds: round % 2 === 0 })).toEqual(referencePlan(ref, batch));
+      expect(await planChanges(maps, batch, { removeFromExistingIds: round % 2 === 0 })).toEqual(
+        referencePlan(ref, batch),
+      );
       if (round % 2 === 0) expect([...maps.existingIds]).toEqual([...ref.existingIds]);
       else expect(maps.existingIds.size).toBe(ref0.existingIds.size);
     }
@@ -122,48 +142,49 @@ describe("planChanges", () => {
   // neighbouring items (the packed path joins items into one string: halves must not pair up).
   function unicodeBatch(n: number, seed: number) {
     const rnd = (k: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % k);
-    const ids = ["same", "changed", "chunked", "chunked#1", "nullhash", "uni", "repl\uFFFD", "repl\uD800", "new\uDC00x", "😀#2"];
+    const ids = [
+      "same",
+      "changed",
+      "chunked",
+      "chunked#1",
+      "nullhash",
+      "uni",
+      "repl\uFFFD",
+      "repl\uD800",
+      "new\uDC00x",
+      "😀#2",
+    ];
     const pieces = ["a", "ü", "😀", "\uD83D", "\uDE00", "\uD800", "\uDFFF", "文", "", "alpha", "ünï 😀"];
     return Array.from({ length: n }, () => {
       let text = "";
       for (let k = rnd(6); k > 0; k--) text += pieces[rnd(pieces.length)];
       const item: Item = { id: ids[rnd(ids.length)] + (rnd(3) === 0 ? pieces[rnd(pieces.length)] : ""), text };
-      if (rnd(5) === 0) item.contextText = rnd(2) ? "" : text + "\uD83D";
+      if (rnd(5) === 0) item.contextText = rnd(2) ? "" : `${text}\uD83D`;
       return item;
     });
   }
 
-  test("large unicode batches (several packer chunks) agree with the loop", async () => {
-    const ascii = (n: number) => Array.from({ length: n }, (_, i) => ({ id: ["same", "changed", "chunked#1", `n${i}`][i % 4], text: i % 3 ? "alpha" : `t${i}` }));
-    // Chunks are 8192 items: ASCII chunks are read as bytes, the others as UTF-16; mix both.
+  test("large unicode batches (several slices) agree with the loop", async () => {
+    const ascii = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: ["same", "changed", "chunked#1", `n${i}`][i % 4],
+        text: i % 3 ? "alpha" : `t${i}`,
+      }));
+    // Slices are up to 8192 items: ASCII slices are read as bytes, the others as UTF-16; mix both.
     const mixed = [...ascii(9000), ...unicodeBatch(9000, 3), ...ascii(9000)];
-    for (const batch of [unicodeBatch(1, 1), unicodeBatch(8191, 2), unicodeBatch(8193, 4), unicodeBatch(30_000, 5), ascii(20_000), mixed]) {
+    for (const batch of [
+      unicodeBatch(1, 1),
+      unicodeBatch(8191, 2),
+      unicodeBatch(8193, 4),
+      unicodeBatch(30_000, 5),
+      ascii(20_000),
+      mixed,
+    ]) {
       const maps = await buildHashMaps(tablePath);
       const ref = await referenceMaps(await latest.open(dir));
       expect(await planChanges(maps, batch)).toEqual(referencePlan(ref, batch));
       expect([...maps.existingIds]).toEqual([...ref.existingIds]);
     }
-  });
-
-  test("items read one by one (LANCE_HASHMAPS_NO_PACKER) agree with the loop too", async () => {
-    // The packer is the normal path; the one-by-one reader plans when it declines. Reach that
-    // reader in a child process (Bun's process.env does not reach the addon's getenv).
-    const script = `
-      import { buildHashMaps, planChanges } from ${JSON.stringify(join(import.meta.dir, "..", "index"))};
-      const items = JSON.parse(await Bun.stdin.text());
-      const maps = await buildHashMaps(${JSON.stringify(tablePath)});
-      const plan = await planChanges(maps, items);
-      console.log(JSON.stringify({ plan, ids: [...maps.existingIds] }));`;
-    const batch = [...items, ...unicodeBatch(3000, 7)];
-    const child = Bun.spawnSync([process.execPath, "-e", script], {
-      stdin: new TextEncoder().encode(JSON.stringify(batch)),
-      env: { ...process.env, LANCE_HASHMAPS_NO_PACKER: "1" },
-    });
-    expect(child.stderr.toString()).toBe("");
-    const got = JSON.parse(child.stdout.toString());
-    const ref = await referenceMaps(await latest.open(dir));
-    expect(got.plan).toEqual(referencePlan(ref, JSON.parse(JSON.stringify(batch))));
-    expect(got.ids).toEqual([...ref.existingIds]);
   });
 
   test("getters, class instances and a throwing getter", async () => {
@@ -181,8 +202,19 @@ describe("planChanges", () => {
     const batch = [new Item2("same"), new Item2("changed")];
     expect(await planChanges(maps, batch)).toEqual(referencePlan(ref, batch));
     const boom = new Error("boom from a getter");
-    const bad = [{ id: "same", text: "x" }, { get id(): string { throw boom; }, text: "y" }];
-    const e = await planChanges(maps, bad).then(() => null, (x) => x);
+    const bad = [
+      { id: "same", text: "x" },
+      {
+        get id(): string {
+          throw boom;
+        },
+        text: "y",
+      },
+    ];
+    const e = await planChanges(maps, bad).then(
+      () => null,
+      (x) => x,
+    );
     expect(e).toBe(boom); // the caller's own error, as the JS loop would throw it
     expect(maps.existingIds.size).toBe(ref.existingIds.size); // nothing removed
   });
@@ -193,16 +225,55 @@ describe("planChanges", () => {
     const mixed = { ...a, existingIds: b.existingIds };
     expect(await planChanges(mixed, items)).toEqual(referencePlan(ref, items));
     expect([...b.existingIds]).toEqual([...ref.existingIds]);
-    expect(a.existingIds.size).toBe(b.existingIds.size + referencePlan(await referenceMaps(await latest.open(dir)), items).idsToDelete.length);
+    expect(a.existingIds.size).toBe(
+      b.existingIds.size + referencePlan(await referenceMaps(await latest.open(dir)), items).idsToDelete.length,
+    );
+  });
+
+  test("batch after batch: idsToDelete lists only ids still in existingIds, each once (as the loop does)", async () => {
+    const maps = await buildHashMaps(tablePath);
+    const ref = await referenceMaps(await latest.open(dir));
+    const refMaps = { ...ref, existingIds: new Set(ref.existingIds) };
+    for (const batch of [
+      [{ id: "chunked#0", text: "new" }],
+      [{ id: "chunked#1", text: "other" }],
+      [
+        { id: "chunked", text: "again" },
+        { id: "chunked#5", text: "x" },
+      ],
+    ]) {
+      expect(await planChanges(maps, batch)).toEqual(servicePlan(refMaps, batch));
+      expect([...maps.existingIds]).toEqual([...refMaps.existingIds]);
+    }
+    // Without removal the ids stay, and are listed again.
+    const keep = await buildHashMaps(tablePath);
+    const first = await planChanges(keep, [{ id: "chunked#0", text: "new" }], { removeFromExistingIds: false });
+    const again = await planChanges(keep, [{ id: "chunked#0", text: "new" }], { removeFromExistingIds: false });
+    expect(again.idsToDelete).toEqual(first.idsToDelete);
+    expect(first.idsToDelete.length).toBeGreaterThan(0);
+    expect(keep.existingIds.size).toBe(ref.existingIds.size);
   });
 
   test("bad arguments reject with E_ARG", async () => {
     const maps = await buildHashMaps(tablePath);
     const call = planChanges as (...a: unknown[]) => Promise<unknown>;
-    const sparse = [{ id: "a", text: "x" }, , { id: "b", text: "y" }];
+    const sparse = [{ id: "a", text: "x" }, undefined, { id: "b", text: "y" }];
     const badCtx = [{ id: "a", text: "x", contextText: 5 }];
-    for (const args of [[null, []], [{}, []], [maps, 5], [maps, [{ id: 1, text: "x" }]], [maps, [{ id: "a" }]], [maps, [], 7], [maps, sparse], [maps, badCtx], [maps, [null]]]) {
-      const e: any = await call(...args).then(() => null, (x) => x);
+    for (const args of [
+      [null, []],
+      [{}, []],
+      [maps, 5],
+      [maps, [{ id: 1, text: "x" }]],
+      [maps, [{ id: "a" }]],
+      [maps, [], 7],
+      [maps, sparse],
+      [maps, badCtx],
+      [maps, [null]],
+    ]) {
+      const e: any = await call(...args).then(
+        () => null,
+        (x) => x,
+      );
       expect(e?.code).toBe("E_ARG");
     }
   });

@@ -3,8 +3,8 @@ import { test, expect, afterAll } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildHashMaps, planChanges } from "../index";
-import { removeDir, serviceRows, tempDir } from "./helpers/tables";
-import { latest } from "./writers/latest";
+import { removeDir, serviceRows, tempDir } from "../fixtures/tables";
+import { latest } from "../fixtures/writers/latest";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -58,7 +58,7 @@ self.onmessage = async (e) => {
   // planChanges in each worker (each has its own JS environment, hence its own compiled packer).
   const m = await buildHashMaps(tablePath);
   m.existingIds.delete("workspace/node-1-0");
-  const items = [...m.existingIds].map((id, i) => ({ id, text: "t" + (i % 7) }));
+  const items = [...m.existingIds].map((id, i) => ({ id, text: `t${i % 7}` }));
   const plan = await planChanges(await buildHashMaps(tablePath), items);
   for (const r of results) expect(r).toEqual({ rows: rows.length, digest: want, plan });
 }, 60_000);

@@ -1,13 +1,13 @@
 import { expect } from "bun:test";
 import type { HashMaps } from "../../index";
-import type { RefMaps } from "./reference";
+import type { RefMaps } from "../../fixtures/reference";
 
 /** Keys that are near misses of real keys: a good way to catch wrong base-id rules. */
 export function probeKeys(ref: RefMaps): string[] {
   const out = ["", "#", "#0", "undefined", "null"];
   let n = 0;
   for (const id of ref.existingIds) {
-    out.push(id + "#0", id + "x", id.slice(0, -1), id.toUpperCase());
+    out.push(`${id}#0`, `${id}x`, id.slice(0, -1), id.toUpperCase());
     if (id.includes("\uFFFD")) out.push(id.replaceAll("\uFFFD", "\uD800"), id.replaceAll("\uFFFD", "\uDFFF"));
     if (++n > 200) break;
   }
@@ -26,7 +26,8 @@ export function expectSameMaps(ours: HashMaps, ref: RefMaps) {
   expect([...b.values()]).toEqual([...ref.baseHashMap.values()]);
   expect([...b]).toEqual([...ref.baseHashMap]);
   for (const [k, v] of ref.baseHashMap) {
-    if (b.get(k) !== v || !b.has(k)) expect({ key: k, got: b.get(k), has: b.has(k) }).toEqual({ key: k, got: v, has: true });
+    if (b.get(k) !== v || !b.has(k))
+      expect({ key: k, got: b.get(k), has: b.has(k) }).toEqual({ key: k, got: v, has: true });
   }
   for (const k of probes) {
     expect({ k, v: b.get(k), has: b.has(k) }).toEqual({ k, v: ref.baseHashMap.get(k), has: ref.baseHashMap.has(k) });
@@ -38,10 +39,15 @@ export function expectSameMaps(ours: HashMaps, ref: RefMaps) {
   expect([...c.keys()]).toEqual([...ref.existingChunks.keys()]);
   for (const [k, v] of ref.existingChunks) {
     const got = c.get(k);
-    if (got === undefined || got.length !== v.length || got.some((x, i) => x !== v[i])) expect({ k, got }).toEqual({ k, got: v });
+    if (got === undefined || got.length !== v.length || got.some((x, i) => x !== v[i]))
+      expect({ k, got }).toEqual({ k, got: v });
   }
   for (const k of probes) {
-    expect({ k, v: c.get(k), has: c.has(k) }).toEqual({ k, v: ref.existingChunks.get(k), has: ref.existingChunks.has(k) });
+    expect({ k, v: c.get(k), has: c.has(k) }).toEqual({
+      k,
+      v: ref.existingChunks.get(k),
+      has: ref.existingChunks.has(k),
+    });
   }
 
   const ids = ours.existingIds;

@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url);
 const { buildHashMaps, planChanges } = require("../../index.js");
 import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
-const lancedb = require("../writers/lancedb-0.13/node_modules/@lancedb/lancedb");
+const lancedb = require("../../fixtures/writers/lancedb-0.13/node_modules/@lancedb/lancedb");
 
 const dir = mkdtempSync(join(tmpdir(), "lhm-node-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,7 +82,7 @@ function servicePlan(maps, items, forceAll = false) {
     const b = getBaseId(items[i].id);
     if (seen.has(b)) continue;
     seen.add(b);
-    for (const id of maps.existingChunks.get(b) ?? []) idsToDelete.push(id);
+    for (const id of maps.existingChunks.get(b) ?? []) if (maps.existingIds.has(id)) idsToDelete.push(id);
   }
   return { toEmbed, hashes, skipped, idsToDelete };
 }
@@ -99,7 +99,7 @@ const planItems = Array.from({ length: 20000 }, (_, i) => ({
   ...(i % 11 === 0 ? { contextText: i % 2 ? "" : `ctx ${i}` } : {}),
 }));
 
-test("planChanges (the packer path) equals the service's loop, in the main thread and a worker", async () => {
+test("planChanges equals the service's loop, in the main thread and a worker", async () => {
   const db = await lancedb.connect(dir);
   await db.createTable("plan", planRows);
   const tablePath = join(dir, "plan.lance");
@@ -110,7 +110,7 @@ test("planChanges (the packer path) equals the service's loop, in the main threa
     assert.deepEqual(got, want);
     assert.equal(maps.existingIds.size, planRows.length - want.idsToDelete.length);
   }
-  // A worker has its own JS environment, hence its own compiled packer.
+  // A worker has its own JS environment and its own copy of the JS layer.
   const worker = new Worker(
     `const { parentPort, workerData } = require("node:worker_threads");
      const { buildHashMaps, planChanges } = require(workerData.index);
