@@ -14,3 +14,7 @@ export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # lance's tokio warning about 2-core machines is noise in test and demo output.
 export RUST_LOG="${RUST_LOG:-error}"
 export LANCEDB_LOG="${LANCEDB_LOG:-error}"
+# Tests and benches talk to object stores on 127.0.0.1 only, always with credentials. Should a
+# credential ever be missing, the AWS SDK's chain must not look for one on the cloud metadata
+# address (169.254.169.254): nothing off this machine is ever contacted.
+export AWS_EC2_METADATA_DISABLED="${AWS_EC2_METADATA_DISABLED:-true}"

@@ -34,7 +34,8 @@ npm_install() {
   echo "$sum" > "$stamp"
 }
 npm_install "$ROOT"
-npm_install "$ROOT/__test__/writers/lancedb-0.13"
+npm_install "$ROOT/fixtures/writers/lancedb-0.13"
 command -v bun >/dev/null || { echo "bun was not installed by npm (node_modules/.bin/bun missing)" >&2; exit 1; }
+bash "$ROOT/scripts/setup-object-store.sh"
 
 bash "$ROOT/scripts/build.sh"

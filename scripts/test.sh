@@ -1,34 +1,49 @@
 #!/usr/bin/env bash
 # Every test and check, after doing its own set-up. This is the README's test command (npm test).
+# Quicker tiers: `npm run test:rust` (fmt, clippy, cargo test) and `npm run test:js` (lint, types,
+# bun test, node --test), each still doing its own set-up first.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
+tier="${1:-all}"
 bash scripts/setup.sh
 
 step() { printf '\n== %s\n' "$*"; }
 
-if [ -d .git ] && command -v git >/dev/null; then
-  step "generated index.js / index.d.ts match the committed ones"
-  git diff --exit-code -- index.js index.d.ts || {
-    echo "index.js or index.d.ts changed when built: commit the regenerated files" >&2
+if [ "$tier" != js ] && [ -d .git ] && command -v git >/dev/null; then
+  step "generated native.js / native.d.ts match the committed ones"
+  git diff --exit-code -- native.js native.d.ts || {
+    echo "native.js or native.d.ts changed when built: commit the regenerated files" >&2
     exit 1
   }
 fi
 
-step "cargo fmt --check"
-cargo fmt --check
+if [ "$tier" != js ]; then
+  step "cargo fmt --check"
+  cargo fmt --check
 
-step "cargo clippy (release profile, warnings are errors)"
-cargo clippy --release --all-targets -- -D warnings
+  step "cargo clippy (release profile, warnings are errors)"
+  cargo clippy --release --all-targets -- -D warnings
 
-step "cargo test --release (the pure-Rust core)"
-cargo test --release
+  step "cargo test --release (the pure-Rust core)"
+  cargo test --release
+fi
 
-step "TypeScript type check of __test__ and examples"
-tsc -p tsconfig.json
+if [ "$tier" != rust ]; then
+  step "biome: lint and format of the JS and TS"
+  biome check .
 
-step "bun test"
-bun test --timeout 120000 __test__/
+  step "TypeScript: tests, examples and bench"
+  tsc -p tsconfig.json
 
-step "node test runner (the addon under Node)"
-node --test __test__/node/smoke.node.mjs
+  step "TypeScript: a service's own code accepts the maps (tsc $(tsc --version | cut -d' ' -f2) ESNext and ES2020; tsc 5.0)"
+  tsc -p __test__/types/tsconfig.esnext.json
+  tsc -p __test__/types/tsconfig.es2020.json
+  node node_modules/typescript-5.0/bin/tsc -p __test__/types/tsconfig.es2020.json
+
+  step "bun test"
+  bun test --timeout 120000 __test__/
+
+  step "node test runner (the addon under Node)"
+  node --expose-gc --test __test__/node/*.node.mjs
+fi
