@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeServiceTable } from "./table";
-import type { Line } from "./sdk";
-import { sdk } from "./sdk";
+import { writeServiceTable } from "../fixtures/service-table";
+import type { Line } from "../fixtures/sdk";
+import { sdk } from "../fixtures/sdk";
 import { methodCmd, runJson } from "./util";
 
 const args = process.argv.slice(2);
@@ -21,7 +21,9 @@ let tempDir: string | null = null;
 
 if (!tablePath) {
   tempDir = mkdtempSync(join(tmpdir(), "lhm-demo-"));
-  process.stderr.write(`writing a ${rows.toLocaleString()}-row table (${dims}-dim vectors) with @lancedb/lancedb ${sdk(line).version} in ${tempDir} ...\n`);
+  process.stderr.write(
+    `writing a ${rows.toLocaleString()}-row table (${dims}-dim vectors) with @lancedb/lancedb ${sdk(line).version} in ${tempDir} ...\n`,
+  );
   const t0 = performance.now();
   tablePath = await writeServiceTable(tempDir, { rows, dims, fragmentRows: 10_000, line });
   process.stderr.write(`  written in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
@@ -36,7 +38,6 @@ export interface Result {
   bases: number;
   digest: string;
 }
-
 
 try {
   const names: Record<string, string> = {

@@ -27,15 +27,31 @@ function load(node: string, table: string): { ms: number; peakMB: number; digest
 
 const builds = { release: releaseNode, dist: distNode } as const;
 const out: string[] = ["# Published (dist) build against the everyday (release) build", ""];
-out.push(`Machine: ${cpus().length} cores, ${cpus()[0]?.model ?? "unknown CPU"}. Command: \`bash scripts/dist.sh\`.`, "");
+out.push(
+  `Machine: ${cpus().length} cores, ${cpus()[0]?.model ?? "unknown CPU"}. Command: \`bash scripts/dist.sh\`.`,
+  "",
+);
 out.push("| build | profile | `.node` size | stripped |", "|---|---|---:|---:|");
-out.push(`| release (everyday, tests) | opt-level 3, no LTO, 16 codegen units | ${(statSync(releaseNode).size / MB).toFixed(1)} MB | ${(stripped(releaseNode) / MB).toFixed(1)} MB |`);
-out.push(`| dist (published) | fat LTO, 1 codegen unit, stripped, read path at opt-level 3, rest "s" | ${(statSync(distNode).size / MB).toFixed(1)} MB | ${(stripped(distNode) / MB).toFixed(1)} MB |`);
+out.push(
+  `| release (everyday, tests) | opt-level 3, no LTO, 16 codegen units | ${(statSync(releaseNode).size / MB).toFixed(1)} MB | ${(stripped(releaseNode) / MB).toFixed(1)} MB |`,
+);
+out.push(
+  `| dist (published) | fat LTO, 1 codegen unit, stripped, read path at opt-level 3, rest "s" | ${(statSync(distNode).size / MB).toFixed(1)} MB | ${(stripped(distNode) / MB).toFixed(1)} MB |`,
+);
 // For scale: the JS SDK's own native module, as installed here (a devDependency).
-const sdkNode = join(import.meta.dir, "..", "node_modules", "@lancedb", "lancedb-linux-x64-gnu", "lancedb.linux-x64-gnu.node");
+const sdkNode = join(
+  import.meta.dir,
+  "..",
+  "node_modules",
+  "@lancedb",
+  "lancedb-linux-x64-gnu",
+  "lancedb.linux-x64-gnu.node",
+);
 if (existsSync(sdkNode)) {
   const v = JSON.parse(readFileSync(join(sdkNode, "..", "package.json"), "utf8")).version;
-  out.push(`| \`@lancedb/lancedb\` ${v}'s own \`.node\`, for scale | (as published) | ${(statSync(sdkNode).size / MB).toFixed(1)} MB | ${(stripped(sdkNode) / MB).toFixed(1)} MB |`);
+  out.push(
+    `| \`@lancedb/lancedb\` ${v}'s own \`.node\`, for scale | (as published) | ${(statSync(sdkNode).size / MB).toFixed(1)} MB | ${(stripped(sdkNode) / MB).toFixed(1)} MB |`,
+  );
 }
 out.push("", "MB here is 2^20 bytes.", "");
 out.push(`buildHashMaps, median of ${rounds} loads each, alternating, each in its own process:`, "");
@@ -51,8 +67,10 @@ for (const table of tables) {
     }
   }
   const [rel, dist] = [median(ms.release), median(ms.dist)];
-  out.push(`| ${table.split("/").slice(-2, -1)[0]} | ${rel.toFixed(0)} ms | ${dist.toFixed(0)} ms | ${(dist / rel).toFixed(2)} | ${digests.size === 1 ? "yes" : "NO"} |`);
+  out.push(
+    `| ${table.split("/").slice(-2, -1)[0]} | ${rel.toFixed(0)} ms | ${dist.toFixed(0)} ms | ${(dist / rel).toFixed(2)} | ${digests.size === 1 ? "yes" : "NO"} |`,
+  );
 }
-const text = out.join("\n") + "\n";
+const text = `${out.join("\n")}\n`;
 writeFileSync(join(import.meta.dir, "results-dist.md"), text);
 console.log(text);

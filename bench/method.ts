@@ -1,14 +1,17 @@
 // Runs ONE load path in this process and prints a JSON line: time of the load step, peak process
 // memory (VmHWM), memory still held after it, and a digest of the resulting maps.
 // Usage: bun bench/method.ts <toArray|stream|native> <tablePath> <0.13|latest>
+// (LHM_STORAGE_OPTIONS: JSON storage options, for a table URI on an object store)
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { basename, dirname } from "node:path";
-import { sdk, type Line } from "./sdk";
+import { sdk, type Line } from "../fixtures/sdk";
 import { buildHashMaps } from "../index";
-import { buildFromRows, streamingMaps } from "../__test__/helpers/reference";
+import { buildFromRows, streamingMaps } from "../fixtures/reference";
 
 const [method, tablePath, line] = process.argv.slice(2) as [string, string, Line];
+// For a table on an object store: the storage options, as JSON (bench/object-store.ts).
+const storageOptions = process.env.LHM_STORAGE_OPTIONS ? JSON.parse(process.env.LHM_STORAGE_OPTIONS) : undefined;
 
 function statusKb(field: string): number {
   const m = readFileSync("/proc/self/status", "utf8").match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
@@ -31,7 +34,7 @@ function digest(m: AnyMaps): string {
 
 async function openTable() {
   const { lancedb } = sdk(line);
-  const db = await lancedb.connect(dirname(tablePath));
+  const db = await lancedb.connect(dirname(tablePath), storageOptions ? { storageOptions } : undefined);
   return db.openTable(basename(tablePath).replace(/\.lance$/, ""));
 }
 
@@ -43,7 +46,7 @@ let cpu0: NodeJS.CpuUsage;
 if (method === "native") {
   cpu0 = process.cpuUsage();
   t0 = performance.now();
-  maps = await buildHashMaps(tablePath);
+  maps = await buildHashMaps(tablePath, { storageOptions });
 } else {
   const table = await openTable(); // opening is not part of the load step for the SDK paths
   cpu0 = process.cpuUsage();

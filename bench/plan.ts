@@ -2,7 +2,7 @@
 // alternating, end to end including hashing. Items: one per base id of the table (90% unchanged,
 // 10% with new text) plus 5% new items. Usage: bun bench/plan.ts <tablePath> [rounds]
 import { buildHashMaps, planChanges } from "../index";
-import { servicePlan } from "../__test__/helpers/reference";
+import { servicePlan } from "../fixtures/reference";
 import { median } from "./util";
 
 const [tablePath, roundsArg] = process.argv.slice(2);
@@ -14,7 +14,7 @@ const existingChunks = first.existingChunks.toMap();
 const items: { id: string; text: string }[] = [];
 let k = 0;
 for (const base of baseHashMap.keys()) {
-  // bench/table.ts stores sha256(base) as the hash, so `text: base` is an unchanged item.
+  // fixtures/service-table.ts stores sha256(base) as the hash, so `text: base` is an unchanged item.
   items.push({ id: base, text: k++ % 10 === 3 ? `${base} (edited)` : base });
 }
 for (let i = 0; i < items.length / 20; i++) items.push({ id: `new-item-${i}`, text: `new text ${i}` });
@@ -22,7 +22,7 @@ for (let i = 0; i < items.length / 20; i++) items.push({ id: `new-item-${i}`, te
 const jsLoop = (existingIds: Set<string>) => servicePlan({ baseHashMap, existingChunks, existingIds }, items);
 
 const times: Record<string, number[]> = { js: [], plan: [] };
-let last: Record<string, unknown> = {};
+const last: Record<string, unknown> = {};
 for (let r = 0; r < rounds; r++) {
   for (const which of r % 2 ? ["plan", "js"] : ["js", "plan"]) {
     const maps = await buildHashMaps(tablePath); // fresh: both paths remove ids from existingIds

@@ -59,6 +59,9 @@ if (import.meta.main) {
     add: async (rows) => console.log(`would add ${rows.length} rows`),
   };
   const embed: Embed = async (texts) => texts.map(() => [0, 0, 0]);
-  const items: ItemToEmbed[] = [{ id: "example#0", text: "hello" }, { id: "other", text: "world" }];
+  const items: ItemToEmbed[] = [
+    { id: "example#0", text: "hello" },
+    { id: "other", text: "world" },
+  ];
   console.log(await embedBatch(tablePath, table, embed, items));
 }

@@ -71,6 +71,9 @@ export async function planBatch(tablePath: string, items: ItemToEmbed[], forceAl
 
 if (import.meta.main) {
   const tablePath = process.argv[2] ?? "./data/db.lance/embeddings.lance";
-  const items: ItemToEmbed[] = [{ id: "example#0", text: "hello" }, { id: "other", text: "world" }];
+  const items: ItemToEmbed[] = [
+    { id: "example#0", text: "hello" },
+    { id: "other", text: "world" },
+  ];
   console.log(await planBatch(tablePath, items));
 }
