@@ -20,7 +20,10 @@ impl IdSet {
     /// The state, mutably. No binding function calls JS while holding it, so it is never busy.
     fn state(&self) -> std::result::Result<RefMut<'_, IdSetState>, LoadError> {
         self.0.try_borrow_mut().map_err(|_| {
-            LoadError::new(ErrorCode::Internal, "existingIds is already in use (re-entered)")
+            LoadError::new(
+                ErrorCode::Internal,
+                "existingIds is already in use (re-entered)",
+            )
         })
     }
 }

@@ -44,7 +44,9 @@ pub fn ids_page(ids: &External<IdSet>, from: u32, max: u32) -> Result<IdsPage> {
             let (mut lens, mut positions) = (Vec::new(), Vec::new());
             let mut pos = from as usize;
             while lens.len() < max as usize && text.len() < PAGE_BYTES {
-                let Some((p, id)) = state.next_from(pos) else { break };
+                let Some((p, id)) = state.next_from(pos) else {
+                    break;
+                };
                 let p32 = u32::try_from(p).map_err(|_| {
                     LoadError::new(ErrorCode::TooLarge, "existingIds has too many positions")
                 })?;

@@ -115,7 +115,10 @@ pub fn plan_finish<'env>(
             let mut parts = Vec::with_capacity(slices.len());
             for slice in slices {
                 parts.push(slice.await.map_err(|_| {
-                    LoadError::new(ErrorCode::Internal, "a planning task ended without a result")
+                    LoadError::new(
+                        ErrorCode::Internal,
+                        "a planning task ended without a result",
+                    )
                 })??);
             }
             maybe_panic("plan-finish");

@@ -1,7 +1,7 @@
 //! The compact maps against a naive reference of the JS loop, on generated rows.
 
-use crate::core::table::columns::StrColumn;
 use super::*;
+use crate::core::table::columns::StrColumn;
 use arrow_array::{ArrayRef, StringArray};
 use std::sync::Arc;
 

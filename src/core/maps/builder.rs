@@ -2,12 +2,12 @@
 
 use super::base_id::{base_id, is_whole};
 use super::bits::{BitVec, RankedBits};
-use crate::core::table::columns::StrColumn;
-use crate::core::error::{ErrorCode, LoadError};
+use super::hash_maps_data::{base_hash_tag, find_in_base_table, HashMapsData};
 use super::id_arena::IdArena;
 use super::id_table::IdTable;
-use super::hash_maps_data::{base_hash_tag, find_in_base_table, HashMapsData};
 use super::text_hash::HashStore;
+use crate::core::error::{ErrorCode, LoadError};
+use crate::core::table::columns::StrColumn;
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
@@ -278,7 +278,9 @@ mod tests {
     fn memory_the_machine_cannot_give_is_an_error_not_an_abort() {
         // 4 billion rows want about 100 GiB for the id text alone: no machine this runs tests on
         // has that, and the reservation must fail cleanly instead of aborting the process.
-        let e = MapsBuilder::for_rows(u32::MAX as u64 - 2).err().expect("refused");
+        let e = MapsBuilder::for_rows(u32::MAX as u64 - 2)
+            .err()
+            .expect("refused");
         assert_eq!(e.code, ErrorCode::NoMemory, "{}", e.message);
         assert!(e.message.contains("MiB"), "{}", e.message);
         // The process is fine: a normal builder still works.

@@ -3,8 +3,8 @@
 //! (entries deleted before they are reached are skipped, entries added during it are visited).
 
 use super::bits::BitVec;
-use super::id_arena::IdArena;
 use super::hash_maps_data::HashMapsData;
+use super::id_arena::IdArena;
 use hashbrown::{HashMap, HashTable};
 use std::sync::Arc;
 

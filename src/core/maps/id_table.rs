@@ -16,8 +16,8 @@
 //! ever deleted and the load stays at most 7/8, so a probe ends at the first bucket with an empty
 //! slot.
 
-use crate::core::error::{ErrorCode, LoadError};
 use super::prefetch::prefetch_read;
+use crate::core::error::{ErrorCode, LoadError};
 
 /// Slots per bucket: 12 tags + 4 spare bytes + 12 × 4 index bytes = 64, one cache line.
 const SLOTS: usize = 12;

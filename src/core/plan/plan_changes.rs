@@ -1,10 +1,10 @@
 //! The service's change check over a batch of items, natively: which items to embed (new or
 //! changed), how many are unchanged, and which existing chunk ids to delete first.
 
+use super::js_strings::JsStrings;
 use crate::core::maps::base_id::base_id;
 use crate::core::maps::hash_maps_data::{BaseRef, HashMapsData};
 use crate::core::maps::text_hash::HashRef;
-use super::js_strings::JsStrings;
 use hashbrown::HashSet;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -199,8 +199,8 @@ pub fn plan(
 mod tests {
     use super::*;
     use crate::core::maps::builder::MapsBuilder;
-    use crate::core::plan::sha256::digest;
     use crate::core::maps::text_hash::hex_lower;
+    use crate::core::plan::sha256::digest;
 
     #[test]
     fn unchanged_changed_new_chunked_null_and_forced() {

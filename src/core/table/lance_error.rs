@@ -95,7 +95,9 @@ pub fn http_status_in(err: &(dyn StdError + 'static)) -> Option<u16> {
 pub fn http_status(err: &lance::Error) -> Option<u16> {
     let mut next: Option<&(dyn StdError + 'static)> = err.source();
     while let Some(e) = next {
-        if let Some(object_store::Error::Generic { source, .. }) = e.downcast_ref::<object_store::Error>() {
+        if let Some(object_store::Error::Generic { source, .. }) =
+            e.downcast_ref::<object_store::Error>()
+        {
             return http_status_in(source.as_ref());
         }
         next = e.source();
@@ -136,7 +138,9 @@ pub fn from_lance(err: &lance::Error, table: &Path, doing: &str) -> LoadError {
 fn has_io_kind(err: &lance::Error, kind: std::io::ErrorKind) -> bool {
     let mut next: Option<&(dyn StdError + 'static)> = err.source();
     while let Some(e) = next {
-        if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == kind) {
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == kind)
+        {
             return true;
         }
         next = e.source();
@@ -159,7 +163,9 @@ pub fn strip_table_path(text: &str, table: &str) -> String {
     if bare.is_empty() {
         return text.to_owned();
     }
-    let mut out = text.replace(&format!("/{bare}/"), "").replace(&format!("{bare}/"), "");
+    let mut out = text
+        .replace(&format!("/{bare}/"), "")
+        .replace(&format!("{bare}/"), "");
     for whole in [format!("/{bare}"), bare.to_owned()] {
         out = out.replace(&whole, "the table");
     }
@@ -225,7 +231,10 @@ mod tests {
             "Dataset at path the table was not found"
         );
         assert_eq!(
-            strip_table_path("Not found: db/t.lance/data/x.lance", "s3://bucket/db/t.lance"),
+            strip_table_path(
+                "Not found: db/t.lance/data/x.lance",
+                "s3://bucket/db/t.lance"
+            ),
             "Not found: data/x.lance"
         );
     }
@@ -238,14 +247,28 @@ mod tests {
         };
         // Words that used to decide the code, in messages (as a path would put them there).
         let words = "/srv/versioned/unsupported/corrupt/not found/permission denied/t.lance";
-        assert_eq!(classify(&io(ErrorKind::PermissionDenied, words)), ErrorCode::Io);
-        assert_eq!(classify(&io(ErrorKind::NotFound, words)), ErrorCode::Corrupt);
-        assert_eq!(classify(&io(ErrorKind::Other, words)), ErrorCode::Io);
-        assert_eq!(classify(&lance::Error::not_found(words)), ErrorCode::Corrupt);
         assert_eq!(
-            classify(&lance::Error::VersionNotFound { message: words.into() }),
+            classify(&io(ErrorKind::PermissionDenied, words)),
+            ErrorCode::Io
+        );
+        assert_eq!(
+            classify(&io(ErrorKind::NotFound, words)),
+            ErrorCode::Corrupt
+        );
+        assert_eq!(classify(&io(ErrorKind::Other, words)), ErrorCode::Io);
+        assert_eq!(
+            classify(&lance::Error::not_found(words)),
+            ErrorCode::Corrupt
+        );
+        assert_eq!(
+            classify(&lance::Error::VersionNotFound {
+                message: words.into()
+            }),
             ErrorCode::Version
         );
-        assert_eq!(classify(&lance::Error::invalid_input(words)), ErrorCode::Corrupt);
+        assert_eq!(
+            classify(&lance::Error::invalid_input(words)),
+            ErrorCode::Corrupt
+        );
     }
 }

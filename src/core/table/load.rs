@@ -1,12 +1,12 @@
 //! One call: locate the table, open it read-only, scan the two columns in the JS SDK's order and
 //! build the maps. Either the whole result or an error; never partial maps.
 
-use crate::core::maps::builder::MapsBuilder;
 use super::columns::StrColumn;
-use crate::core::error::{ErrorCode, LoadError};
 use super::locate::missing_hint;
-use crate::core::maps::hash_maps_data::HashMapsData;
 use super::scan::{scan_located, target};
+use crate::core::error::{ErrorCode, LoadError};
+use crate::core::maps::builder::MapsBuilder;
+use crate::core::maps::hash_maps_data::HashMapsData;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 

@@ -88,12 +88,7 @@ pub fn to_local_path(path: &str) -> Result<PathBuf, LoadError> {
             url::Url::parse(path)
                 .ok()
                 .and_then(|u| u.to_file_path().ok())
-                .ok_or_else(|| {
-                    LoadError::new(
-                        ErrorCode::Arg,
-                        "not a valid file:// URI",
-                    )
-                })?
+                .ok_or_else(|| LoadError::new(ErrorCode::Arg, "not a valid file:// URI"))?
         } else if uri_scheme(path).is_some() {
             return Err(LoadError::new(
                 ErrorCode::Unsupported,
@@ -126,7 +121,9 @@ pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, LoadError
         if !is_valid_table_name(name) {
             return Err(LoadError::new(
                 ErrorCode::Arg,
-                format!("tableName {name:?} is not a valid table name (1 to 128 of A-Z a-z 0-9 _ . -)"),
+                format!(
+                    "tableName {name:?} is not a valid table name (1 to 128 of A-Z a-z 0-9 _ . -)"
+                ),
             ));
         }
     }
@@ -168,8 +165,8 @@ pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, LoadError
             "is a file, not a Lance table directory",
         ));
     }
-    let entries = std::fs::read_dir(&dir)
-        .map_err(|e| io_error("cannot list the table directory", e))?;
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| io_error("cannot list the table directory", e))?;
     let mut tables = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| io_error("cannot list the table directory", e))?;

@@ -1,10 +1,10 @@
 //! Opening a table read-only and streaming its two columns in the JS SDK's scan order.
 
 use super::columns::{is_string_type, StrColumn};
-use crate::core::error::{ErrorCode, LoadError};
 use super::lance_error::from_lance;
 use super::load::{Control, LoadOptions};
 use super::locate::{locate, Located};
+use crate::core::error::{ErrorCode, LoadError};
 use futures::StreamExt;
 use lance::dataset::builder::DatasetBuilder;
 
