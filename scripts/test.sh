@@ -33,13 +33,17 @@ if [ "$tier" != rust ]; then
   step "biome: lint and format of the JS and TS"
   biome check .
 
-  step "TypeScript: tests, examples and bench"
-  tsc -p tsconfig.json
+  # Two TypeScript compilers are installed (the current one and 5.0, both with a `tsc` bin): each
+  # is called by its path.
+  tsc_now=(node node_modules/typescript/bin/tsc)
+  tsc_50=(node node_modules/typescript-5.0/bin/tsc)
+  step "TypeScript $("${tsc_now[@]}" --version | cut -d' ' -f2): tests, examples and bench"
+  "${tsc_now[@]}" -p tsconfig.json
 
-  step "TypeScript: a service's own code accepts the maps (tsc $(tsc --version | cut -d' ' -f2) ESNext and ES2020; tsc 5.0)"
-  tsc -p __test__/types/tsconfig.esnext.json
-  tsc -p __test__/types/tsconfig.es2020.json
-  node node_modules/typescript-5.0/bin/tsc -p __test__/types/tsconfig.es2020.json
+  step "TypeScript: a service's own code accepts the maps (current tsc: ESNext, ES2020 + DOM; tsc $("${tsc_50[@]}" --version | cut -d' ' -f2): ES2020 + DOM)"
+  "${tsc_now[@]}" -p __test__/types/tsconfig.esnext.json
+  "${tsc_now[@]}" -p __test__/types/tsconfig.es2020.json
+  "${tsc_50[@]}" -p __test__/types/tsconfig.es2020.json
 
   step "bun test"
   bun test --timeout 120000 __test__/

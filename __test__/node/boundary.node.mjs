@@ -62,16 +62,22 @@ test("signals are collected after the calls settle (success and refused options)
   const tablePath = join(dir, "sig.lance");
   for (const bad of [false, true]) {
     const refs = [];
-    for (let i = 0; i < 100; i++) {
-      const ac = new AbortController();
-      refs.push(new WeakRef(ac.signal));
-      const options = bad ? { signal: ac.signal, onProgress: "x" } : { signal: ac.signal };
-      await buildHashMaps(tablePath, options).catch(() => {});
-    }
-    for (let i = 0; i < 10 && refs.some((r) => r.deref()); i++) {
-      global.gc();
+    // In a function of its own: a suspended frame may hold its last values in registers.
+    await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const ac = new AbortController();
+        refs.push(new WeakRef(ac.signal));
+        const options = bad ? { signal: ac.signal, onProgress: "x" } : { signal: ac.signal };
+        await buildHashMaps(tablePath, options).catch(() => {});
+      }
+    })();
+    // No deref() between collections: a WeakRef's target is kept until the end of the job that
+    // dereferenced it (the spec's KeepDuringJob), which would pin live-looking signals.
+    for (let i = 0; i < 5; i++) {
       await new Promise((r) => setTimeout(r, 10));
+      global.gc();
     }
+    await new Promise((r) => setTimeout(r, 10));
     assert.equal(refs.filter((r) => r.deref() === undefined).length, 100, bad ? "refused options" : "success");
   }
 });
