@@ -2,7 +2,7 @@
 //! touches it (a handle is not transferable between threads or workers).
 
 use super::errors::{guard, guard_napi};
-use super::lookups::key_text;
+use super::lookups::with_key;
 use crate::core::{ErrorCode, HashMapsData, IdSetState, LoadError};
 use napi::bindgen_prelude::*;
 use napi::JsString;
@@ -31,10 +31,8 @@ impl IdSet {
 #[napi]
 pub fn ids_has(ids: &External<IdSet>, key: JsString) -> Result<bool> {
     guard_napi(|| {
-        let Some(key) = key_text(key)? else {
-            return Ok(false);
-        };
-        Ok(ids.state().map_err(super::errors::coded)?.has(&key))
+        let state = ids.state().map_err(super::errors::coded)?;
+        with_key(key, |k| k.is_some_and(|k| state.has(k)))
     })
 }
 
@@ -42,10 +40,8 @@ pub fn ids_has(ids: &External<IdSet>, key: JsString) -> Result<bool> {
 #[napi]
 pub fn ids_delete(ids: &External<IdSet>, key: JsString) -> Result<bool> {
     guard_napi(|| {
-        let Some(key) = key_text(key)? else {
-            return Ok(false);
-        };
-        Ok(ids.state().map_err(super::errors::coded)?.delete(&key))
+        let mut state = ids.state().map_err(super::errors::coded)?;
+        with_key(key, |k| k.is_some_and(|k| state.delete(k)))
     })
 }
 
