@@ -3,7 +3,7 @@
 // call; iteration hands entries over a page at a time (src/binding/pages.rs) and slices them here.
 
 // Taken off the module once: the hot methods call them directly.
-const { baseGet, baseHas, basePage, mapsInfo } = require("../native.js");
+const { baseLookups, basePage, mapsInfo } = require("../native.js");
 const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
 const { fromNative } = require("./errors.js");
 const { CUSTOM, describe } = require("./inspect.js");
@@ -40,10 +40,16 @@ function* baseEntries(maps) {
 class BaseHashMap {
   #maps;
   #size;
+  /** The native get / has, bound to these maps (one call per lookup, see src/binding/lookups.rs). */
+  #get;
+  #has;
 
   constructor(token, maps) {
     if (token !== INTERNAL) throw notConstructible("BaseHashMap");
     this.#maps = maps;
+    const lookups = baseLookups(maps);
+    this.#get = lookups.get;
+    this.#has = lookups.has;
     this.#size = mapsInfo(maps)[0];
     handles.set(this, maps);
   }
@@ -55,7 +61,7 @@ class BaseHashMap {
   get(key) {
     if (typeof key !== "string") return undefined;
     try {
-      return baseGet(this.#maps, key);
+      return this.#get(key);
     } catch (e) {
       throw fromNative(e);
     }
@@ -64,7 +70,7 @@ class BaseHashMap {
   has(key) {
     if (typeof key !== "string") return false;
     try {
-      return baseHas(this.#maps, key);
+      return this.#has(key);
     } catch (e) {
       throw fromNative(e);
     }

@@ -3,7 +3,7 @@
 // order) over the native maps. Each `get` returns a new array, as the caller may change it.
 
 // Taken off the module once: the hot methods call them directly.
-const { chunksGet, baseHas, chunksPage, mapsInfo } = require("../native.js");
+const { chunksGet, baseLookups, chunksPage, mapsInfo } = require("../native.js");
 const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
 const { fromNative } = require("./errors.js");
 const { CUSTOM, describe } = require("./inspect.js");
@@ -36,10 +36,12 @@ function* chunkEntries(maps) {
 class ExistingChunks {
   #maps;
   #size;
+  #has;
 
   constructor(token, maps) {
     if (token !== INTERNAL) throw notConstructible("ExistingChunks");
     this.#maps = maps;
+    this.#has = baseLookups(maps).has;
     this.#size = mapsInfo(maps)[0];
     handles.set(this, maps);
   }
@@ -60,7 +62,7 @@ class ExistingChunks {
   has(key) {
     if (typeof key !== "string") return false;
     try {
-      return baseHas(this.#maps, key);
+      return this.#has(key);
     } catch (e) {
       throw fromNative(e);
     }

@@ -5,7 +5,7 @@
 // skipped, added ones are appended).
 
 // Taken off the module once: the hot methods call them directly.
-const { idsHas, idsDelete, idsAdd, idsClear, idsSize, idsPage, idsTakeIndexes } = require("../native.js");
+const { idLookups, idsAdd, idsClear, idsSize, idsPage, idsTakeIndexes } = require("../native.js");
 const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
 const { CUSTOM, describe } = require("./inspect.js");
 const { argError, fromNative } = require("./errors.js");
@@ -29,12 +29,18 @@ const isWellFormed =
 
 class ExistingIds {
   #ids;
+  /** The native has / delete, bound to this set (one call per lookup, see src/binding/id_set.rs). */
+  #has;
+  #delete;
   /** Bumped by every change: a walk that sees it move re-reads from its position. */
   #version = 0;
 
   constructor(token, ids) {
     if (token !== INTERNAL) throw notConstructible("ExistingIds");
     this.#ids = ids;
+    const lookups = idLookups(ids);
+    this.#has = lookups.has;
+    this.#delete = lookups.delete;
     handles.set(this, { takeIndexes: (indexes, from, remove) => this.#takeIndexes(indexes, from, remove) });
   }
 
@@ -49,7 +55,7 @@ class ExistingIds {
   has(value) {
     if (typeof value !== "string") return false;
     try {
-      return idsHas(this.#ids, value);
+      return this.#has(value);
     } catch (e) {
       throw fromNative(e);
     }
@@ -77,7 +83,7 @@ class ExistingIds {
     if (typeof value !== "string") return false;
     let removed;
     try {
-      removed = idsDelete(this.#ids, value);
+      removed = this.#delete(value);
     } catch (e) {
       throw fromNative(e);
     }

@@ -1,5 +1,7 @@
 //! `existingIds`' state: the mutable id set over the frozen ids. Only the JS thread that made it
-//! touches it (a handle is not transferable between threads or workers).
+//! touches it: it is held by its handle and by the two functions of [`id_lookups`], all of which
+//! the engine finalizes on that thread (a handle is not transferable between threads or workers),
+//! so an `Rc` is enough and its count is never touched elsewhere.
 
 use super::errors::{guard, guard_napi};
 use super::lookups::with_key;
@@ -8,6 +10,7 @@ use napi::bindgen_prelude::*;
 use napi::JsString;
 use napi_derive::napi;
 use std::cell::{RefCell, RefMut};
+use std::rc::Rc;
 use std::sync::Arc;
 
 pub struct IdSet(RefCell<IdSetState>);
@@ -28,8 +31,34 @@ impl IdSet {
     }
 }
 
+/// `{ has, delete }` of `existingIds` as functions that own a count of the set (see
+/// [`super::lookups::base_lookups`] for why: they are called once per item).
+#[napi(ts_return_type = "{ has(key: string): boolean; delete(key: string): boolean }")]
+pub fn id_lookups<'env>(env: &'env Env, ids: &External<Rc<IdSet>>) -> Result<Object<'env>> {
+    let mut out = Object::new(env)?;
+    let set = Rc::clone(ids);
+    let has: Function<(), _> = env.create_function_from_closure("has", move |ctx| {
+        let key = ctx.get::<JsString>(0)?;
+        guard_napi(|| {
+            let state = set.state().map_err(super::errors::coded)?;
+            with_key(key, |k| k.is_some_and(|k| state.has(k)))
+        })
+    })?;
+    let set = Rc::clone(ids);
+    let delete: Function<(), _> = env.create_function_from_closure("delete", move |ctx| {
+        let key = ctx.get::<JsString>(0)?;
+        guard_napi(|| {
+            let mut state = set.state().map_err(super::errors::coded)?;
+            with_key(key, |k| k.is_some_and(|k| state.delete(k)))
+        })
+    })?;
+    out.set_named_property("has", has)?;
+    out.set_named_property("delete", delete)?;
+    Ok(out)
+}
+
 #[napi]
-pub fn ids_has(ids: &External<IdSet>, key: JsString) -> Result<bool> {
+pub fn ids_has(ids: &External<Rc<IdSet>>, key: JsString) -> Result<bool> {
     guard_napi(|| {
         let state = ids.state().map_err(super::errors::coded)?;
         with_key(key, |k| k.is_some_and(|k| state.has(k)))
@@ -38,7 +67,7 @@ pub fn ids_has(ids: &External<IdSet>, key: JsString) -> Result<bool> {
 
 /// Removes `key`; `true` if it was present.
 #[napi]
-pub fn ids_delete(ids: &External<IdSet>, key: JsString) -> Result<bool> {
+pub fn ids_delete(ids: &External<Rc<IdSet>>, key: JsString) -> Result<bool> {
     guard_napi(|| {
         let mut state = ids.state().map_err(super::errors::coded)?;
         with_key(key, |k| k.is_some_and(|k| state.delete(k)))
@@ -48,7 +77,7 @@ pub fn ids_delete(ids: &External<IdSet>, key: JsString) -> Result<bool> {
 /// Adds `key` (a string of valid Unicode, checked by the JS layer) at the end if absent; `true` if
 /// it was added.
 #[napi]
-pub fn ids_add(ids: &External<IdSet>, key: String) -> Result<bool> {
+pub fn ids_add(ids: &External<Rc<IdSet>>, key: String) -> Result<bool> {
     guard(|| {
         let mut state = ids.state()?;
         let before = state.size();
@@ -59,7 +88,7 @@ pub fn ids_add(ids: &External<IdSet>, key: String) -> Result<bool> {
 
 /// Removes every id.
 #[napi]
-pub fn ids_clear(ids: &External<IdSet>) -> Result<()> {
+pub fn ids_clear(ids: &External<Rc<IdSet>>) -> Result<()> {
     guard(|| {
         ids.state()?.clear();
         Ok(())
@@ -67,7 +96,7 @@ pub fn ids_clear(ids: &External<IdSet>) -> Result<()> {
 }
 
 #[napi]
-pub fn ids_size(ids: &External<IdSet>) -> Result<f64> {
+pub fn ids_size(ids: &External<Rc<IdSet>>) -> Result<f64> {
     guard(|| Ok(ids.state()?.size() as f64))
 }
 
@@ -76,7 +105,7 @@ pub fn ids_size(ids: &External<IdSet>) -> Result<f64> {
 /// Through the id text when the set was made from other maps.
 #[napi]
 pub fn ids_take_indexes(
-    ids: &External<IdSet>,
+    ids: &External<Rc<IdSet>>,
     maps: &External<Arc<HashMapsData>>,
     indexes: Uint32Array,
     remove: bool,
@@ -113,7 +142,7 @@ pub fn ids_take_indexes(
 
 /// The state, for the page functions.
 pub(crate) fn with_state<T>(
-    ids: &External<IdSet>,
+    ids: &External<Rc<IdSet>>,
     f: impl FnOnce(&IdSetState) -> T,
 ) -> std::result::Result<T, LoadError> {
     let state = ids.state()?;

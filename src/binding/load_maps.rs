@@ -13,6 +13,7 @@ use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi_derive::napi;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// What to read, already checked by the JS layer.
@@ -32,7 +33,7 @@ pub struct LoadArgs {
 #[napi(object, object_from_js = false)]
 pub struct LoadedMaps {
     pub maps: External<Arc<HashMapsData>>,
-    pub ids: External<IdSet>,
+    pub ids: External<Rc<IdSet>>,
     pub row_count: f64,
     pub table_found: bool,
     pub version: Option<f64>,
@@ -43,14 +44,14 @@ pub struct LoadedMaps {
 
 /// Handles over `data`: the frozen maps and a fresh id set, with their native memory reported to
 /// the engine so that its GC sees what they hold.
-pub fn handles(data: HashMapsData) -> (External<Arc<HashMapsData>>, External<IdSet>) {
+pub fn handles(data: HashMapsData) -> (External<Arc<HashMapsData>>, External<Rc<IdSet>>) {
     let data = Arc::new(data);
     let state = IdSetState::new(data.clone());
     let ids_bytes = state.heap_bytes();
     let maps_bytes = data.heap_bytes();
     (
         External::new_with_size_hint(data, maps_bytes),
-        External::new_with_size_hint(IdSet::new(state), ids_bytes),
+        External::new_with_size_hint(Rc::new(IdSet::new(state)), ids_bytes),
     )
 }
 

@@ -8,6 +8,7 @@ use crate::core::maps::text_hash::hex_lower_bytes;
 use crate::core::{ErrorCode, HashMapsData, HashRef, LoadError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// A page stops after this many bytes of text (or `max` entries), whichever comes first.
@@ -37,7 +38,7 @@ pub struct IdsPage {
 }
 
 #[napi]
-pub fn ids_page(ids: &External<IdSet>, from: u32, max: u32) -> Result<IdsPage> {
+pub fn ids_page(ids: &External<Rc<IdSet>>, from: u32, max: u32) -> Result<IdsPage> {
     guard(|| {
         with_state(ids, |state| {
             let mut text = String::new();
