@@ -233,6 +233,12 @@ export interface BuildHashMapsOptions {
    * @default undefined
    */
   storageOptions?: Record<string, string>;
+  /**
+   * Tables on object storage: the longest the call waits for any one step (opening the table, the
+   * next batch) before it rejects with `E_NETWORK`, whatever the store's own timeouts and retries.
+   * @default 60000
+   */
+  waitTimeoutMs?: number;
 }
 
 /**

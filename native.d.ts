@@ -135,6 +135,7 @@ export interface LoadArgs {
   batchSize: number
   progressEvery: number
   storageOptions?: Record<string, string>
+  waitTimeoutMs: number
 }
 
 /** The maps of one load, as handles for the JS classes, and what was read. */

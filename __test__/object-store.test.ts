@@ -174,6 +174,11 @@ for (const store of stores) {
         const none = await buildHashMaps(missing, { storageOptions: opts });
         expect([missing, none.tableFound, none.rowCount, none.version]).toEqual([missing, false, 0, null]);
       }
+      // A bucket or container that does not exist: nothing is there, and the warning says why.
+      const noBucket = await buildHashMaps(`${store.dbUri.replace("lhm-addon", "no-such-bucket")}/embeddings.lance`, {
+        storageOptions: opts,
+      });
+      expect([noBucket.tableFound, noBucket.warning]).toEqual([false, "the bucket or container does not exist"]);
       const named = await rejection(
         buildHashMaps(store.dbUri, { tableName: "nope", storageOptions: opts, ifMissing: "error" }),
       );
@@ -208,6 +213,16 @@ for (const store of stores) {
           expect(Date.now() - t0).toBeLessThan(20_000);
           expect(e.message).toContain(uri);
           expect(e.message).not.toContain(store.secret());
+        }
+        // With the store's own (long) timeouts, waitTimeoutMs bounds a wait on a silent server.
+        {
+          const target = store.kind.startsWith("S3") ? silent.endpoint : `${silent.endpoint}/devstoreaccount1`;
+          const t0 = Date.now();
+          const e = await rejection(
+            buildHashMaps(uri, { waitTimeoutMs: 1500, storageOptions: { ...store.options(), [endpointKey]: target } }),
+          );
+          expect([e.code, e.message.includes("1500 ms")]).toEqual(["E_NETWORK", true]);
+          expect(Date.now() - t0).toBeLessThan(5_000);
         }
         // A call waiting on a server that never answers stops at once when aborted.
         const ac = new AbortController();

@@ -5,9 +5,14 @@ import { join } from "node:path";
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Runs `cmd` to the end and parses the last line it printed as JSON; throws with its stderr if it failed. */
-export function runJson<T>(cmd: string[], env: Record<string, string> = {}): T {
-  const p = Bun.spawnSync(cmd, { stderr: "pipe", env: { ...process.env, RUST_LOG: "error", ...env } });
-  if (p.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed: ${p.stderr.toString()}`);
+export function runJson<T>(cmd: string[], env: Record<string, string> = {}, timeoutMs?: number): T {
+  const p = Bun.spawnSync(cmd, {
+    stderr: "pipe",
+    env: { ...process.env, RUST_LOG: "error", ...env },
+    ...(timeoutMs ? { timeout: timeoutMs, killSignal: "SIGKILL" } : {}),
+  });
+  if (p.exitCode !== 0)
+    throw new Error(`${cmd.join(" ")} failed (${p.exitCode ?? p.signalCode}): ${p.stderr.toString()}`);
   return JSON.parse(p.stdout.toString().trim().split("\n").pop()!) as T;
 }
 

@@ -103,6 +103,7 @@ function checkBuildArgs(tablePath, options) {
     batchSize: optionalInteger(o, "batchSize", 1, 1048576, 8192),
     progressEvery: optionalInteger(o, "progressEvery", 1, MAX_SAFE, 50000),
     storageOptions: checkStorageOptions(read(o, "storageOptions")),
+    waitTimeoutMs: optionalInteger(o, "waitTimeoutMs", 1, 2 ** 31 - 1, 60000),
   };
   if (args.tableName !== undefined && !/^[A-Za-z0-9_.-]{1,128}$/.test(args.tableName)) {
     throw argError(

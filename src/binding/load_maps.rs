@@ -27,6 +27,7 @@ pub struct LoadArgs {
     pub batch_size: u32,
     pub progress_every: f64,
     pub storage_options: Option<HashMap<String, String>>,
+    pub wait_timeout_ms: f64,
 }
 
 /// The maps of one load, as handles for the JS classes, and what was read.
@@ -91,6 +92,7 @@ pub fn load_maps<'env>(
         version: args.version.map(|v| v as u64),
         batch_size: args.batch_size as usize,
         storage_options: args.storage_options.unwrap_or_default(),
+        wait_timeout: std::time::Duration::from_millis(args.wait_timeout_ms.max(1.0) as u64),
     };
     let path = args.path;
     // Everything the future holds is `Send` and owned by Rust: nothing of the JS thread.

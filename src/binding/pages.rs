@@ -17,6 +17,18 @@ const PAGE_BYTES: usize = 1 << 20;
 /// `value_lens` entry of a `null` hash.
 const NULL_LEN: u32 = u32::MAX;
 
+/// A page's joined text: made as Latin-1 when it is all ASCII (most ids), which the engines copy
+/// without decoding; else from UTF-8.
+pub type PageText = Either<Latin1String, String>;
+
+fn page_text(s: String) -> PageText {
+    if s.is_ascii() {
+        Either::A(Latin1String::from(s))
+    } else {
+        Either::B(s)
+    }
+}
+
 fn utf16_len(s: &str) -> u32 {
     if s.is_ascii() {
         s.len() as u32
@@ -29,7 +41,8 @@ fn utf16_len(s: &str) -> u32 {
 #[napi(object, object_from_js = false)]
 pub struct IdsPage {
     /// The ids, back to back.
-    pub text: String,
+    #[napi(ts_type = "string")]
+    pub text: PageText,
     pub lens: Uint32Array,
     /// Each id's position in the set's order (positions never move; deleted ones are skipped).
     pub positions: Uint32Array,
@@ -57,7 +70,7 @@ pub fn ids_page(ids: &External<Rc<IdSet>>, from: u32, max: u32) -> Result<IdsPag
                 pos = p + 1;
             }
             Ok(IdsPage {
-                text,
+                text: page_text(text),
                 lens: lens.into(),
                 positions: positions.into(),
                 done: state.next_from(pos).is_none(),
@@ -69,10 +82,12 @@ pub fn ids_page(ids: &External<Rc<IdSet>>, from: u32, max: u32) -> Result<IdsPag
 /// A page of `baseHashMap` entries, from a cursor on.
 #[napi(object, object_from_js = false)]
 pub struct BasePage {
-    pub keys: String,
+    #[napi(ts_type = "string")]
+    pub keys: PageText,
     pub key_lens: Uint32Array,
     /// The hashes, back to back; a `null` hash has length 0xFFFFFFFF and no text.
-    pub values: String,
+    #[napi(ts_type = "string")]
+    pub values: PageText,
     pub value_lens: Uint32Array,
     /// The cursor of the next page (`nextId`, `nextIndex`); `done` when there is none.
     pub next_id: u32,
@@ -136,9 +151,9 @@ pub fn base_page(
             keys.len() + values.len() < PAGE_BYTES
         });
         Ok(BasePage {
-            keys,
+            keys: page_text(keys),
             key_lens: key_lens.into(),
-            values,
+            values: page_text(values),
             value_lens: value_lens.into(),
             next_id,
             next_index,
@@ -150,10 +165,12 @@ pub fn base_page(
 /// A page of `existingChunks` entries, from a cursor on.
 #[napi(object, object_from_js = false)]
 pub struct ChunksPage {
-    pub keys: String,
+    #[napi(ts_type = "string")]
+    pub keys: PageText,
     pub key_lens: Uint32Array,
     /// Every entry's ids, back to back; `counts[i]` of them belong to entry `i`.
-    pub ids: String,
+    #[napi(ts_type = "string")]
+    pub ids: PageText,
     pub id_lens: Uint32Array,
     pub counts: Uint32Array,
     pub next_id: u32,
@@ -186,9 +203,9 @@ pub fn chunks_page(
             keys.len() + ids.len() < PAGE_BYTES
         });
         Ok(ChunksPage {
-            keys,
+            keys: page_text(keys),
             key_lens: key_lens.into(),
-            ids,
+            ids: page_text(ids),
             id_lens: id_lens.into(),
             counts: counts.into(),
             next_id,

@@ -23,6 +23,8 @@ pub struct LoadOptions {
     pub batch_size: usize,
     /// Object-store settings (the keys of `@lancedb/lancedb`'s `storageOptions`).
     pub storage_options: std::collections::HashMap<String, String>,
+    /// On an object store, the longest one step (opening, counting, the next batch) may wait.
+    pub wait_timeout: std::time::Duration,
 }
 
 impl Default for LoadOptions {
@@ -34,6 +36,7 @@ impl Default for LoadOptions {
             version: None,
             batch_size: 8192,
             storage_options: Default::default(),
+            wait_timeout: std::time::Duration::from_secs(60),
         }
     }
 }

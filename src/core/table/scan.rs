@@ -81,6 +81,8 @@ where
         Located::Remote(uri) => (uri, None),
     };
     let table_path = std::path::PathBuf::from(&uri);
+    // How long one step may wait on an object store.
+    let wait = local.is_none().then_some(opts.wait_timeout);
     let mut builder = DatasetBuilder::from_uri(&uri);
     if local.is_none() {
         builder = builder.with_storage_options(remote_options(&opts.storage_options));
@@ -88,7 +90,7 @@ where
     if let Some(v) = opts.version {
         builder = builder.with_version(v);
     }
-    let opened = until_aborted(control, builder.load()).await?;
+    let opened = until_aborted(control, wait, builder.load()).await?;
     let ds = match opened {
         Ok(ds) => ds,
         // On an object store, "no table under this prefix" is only known now.
@@ -123,7 +125,7 @@ where
         }
     }
 
-    let total = until_aborted(control, ds.count_rows(None))
+    let total = until_aborted(control, wait, ds.count_rows(None))
         .await?
         .map_err(|e| from_lance(&e, &table_path, "counting rows"))? as u64;
     let mut scanner = ds.scan();
@@ -136,11 +138,11 @@ where
         .project(&projection)
         .map_err(|e| from_lance(&e, &table_path, "projecting the columns"))?;
     scanner.batch_size(opts.batch_size);
-    let mut stream = until_aborted(control, scanner.try_into_stream())
+    let mut stream = until_aborted(control, wait, scanner.try_into_stream())
         .await?
         .map_err(|e| from_lance(&e, &table_path, "starting the scan"))?;
 
-    while let Some(batch) = until_aborted(control, stream.next()).await? {
+    while let Some(batch) = until_aborted(control, wait, stream.next()).await? {
         control.check()?;
         let batch = match batch {
             Ok(b) => b,
@@ -223,16 +225,31 @@ fn open_error(
 const ABORT_POLL: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// `fut`, or `E_ABORTED` as soon as the call is aborted while it waits (a request to an object
-/// store may wait for its whole timeout otherwise).
+/// store may wait for its whole timeout otherwise), or `E_NETWORK` when it waits longer than
+/// `limit` (object stores only: lance retries reads on top of the store client's own retries, so
+/// a store that stops answering mid-scan could otherwise hold a call for many minutes).
 async fn until_aborted<T>(
     control: &Control,
+    limit: Option<std::time::Duration>,
     fut: impl std::future::Future<Output = T>,
 ) -> Result<T, LoadError> {
+    let started = std::time::Instant::now();
     tokio::pin!(fut);
     loop {
         tokio::select! {
             out = &mut fut => return Ok(out),
-            _ = tokio::time::sleep(ABORT_POLL) => control.check()?,
+            _ = tokio::time::sleep(ABORT_POLL) => {
+                control.check()?;
+                if let Some(limit) = limit.filter(|l| started.elapsed() > *l) {
+                    return Err(LoadError::new(
+                        ErrorCode::Network,
+                        format!(
+                            "the object store did not answer within {} ms (options.waitTimeoutMs)",
+                            limit.as_millis()
+                        ),
+                    ));
+                }
+            }
         }
     }
 }
