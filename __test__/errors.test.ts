@@ -152,48 +152,59 @@ describe("versions", () => {
   });
 });
 
-describe("corruption", () => {
-  async function damagedTable(tag: string) {
-    const d = dir(tag);
-    const table = await latest.write(d, serviceRows(2000), { fragmentRows: 500 });
-    await table.delete("id LIKE '%7'");
-    const p = join(d, "embeddings.lance");
-    const dataFiles = readdirSync(join(p, "data")).map((f) => join(p, "data", f));
-    return { p, dataFiles };
-  }
+// Codes come from lance's error variants and the OS error kind, never from the message text: the
+// same damage gives the same code under directories named like the words a text match would see.
+for (const parent of ["", "versioned", "unsupported", "corrupt", "not found", "permission denied"]) {
+  describe(`corruption${parent ? ` (under a directory named "${parent}")` : ""}`, () => {
+    async function damagedTable(tag: string) {
+      const d = parent ? join(dir(tag), parent) : dir(tag);
+      const table = await latest.write(d, serviceRows(2000), { fragmentRows: 500 });
+      await table.delete("id LIKE '%7'");
+      const p = join(d, "embeddings.lance");
+      const dataFiles = readdirSync(join(p, "data")).map((f) => join(p, "data", f));
+      return { p, dataFiles, table };
+    }
 
-  test("a truncated data file", async () => {
-    const { p, dataFiles } = await damagedTable("trunc");
-    truncateSync(dataFiles[1], Math.floor(statSync(dataFiles[1]).size / 2));
-    const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
-    expect(e.message).toContain(basename(dataFiles[1]));
-  });
+    test("a truncated data file", async () => {
+      const { p, dataFiles } = await damagedTable("trunc");
+      truncateSync(dataFiles[1], Math.floor(statSync(dataFiles[1]).size / 2));
+      const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+      expect(e.message).toContain(basename(dataFiles[1]));
+    });
 
-  test("a deleted data file", async () => {
-    const { p, dataFiles } = await damagedTable("deleted");
-    rmSync(dataFiles[2]);
-    const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
-    expect(e.message).toContain(basename(dataFiles[2]));
-  });
+    test("a deleted data file", async () => {
+      const { p, dataFiles } = await damagedTable("deleted");
+      rmSync(dataFiles[2]);
+      const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+      expect(e.message).toContain(basename(dataFiles[2]));
+    });
 
-  test("a garbage manifest", async () => {
-    const { p } = await damagedTable("manifest");
-    const versions = join(p, "_versions");
-    const names = readdirSync(versions);
-    for (const f of names) writeFileSync(join(versions, f), "garbage".repeat(100));
-    const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
-    expect(e.message).toContain(`_versions/${names.sort().at(-1)}`);
-  });
+    test("a garbage manifest", async () => {
+      const { p } = await damagedTable("manifest");
+      const versions = join(p, "_versions");
+      const names = readdirSync(versions);
+      for (const f of names) writeFileSync(join(versions, f), "garbage".repeat(100));
+      const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+      expect(e.message).toContain(`_versions/${names.sort().at(-1)}`);
+    });
 
-  test("a damaged deletion file", async () => {
-    const { p } = await damagedTable("deletion");
-    const del = join(p, "_deletions");
-    const names = readdirSync(del);
-    for (const f of names) writeFileSync(join(del, f), "garbage");
-    const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
-    expect(names.some((n) => e.message.includes(`_deletions/${n}`))).toBe(true);
+    test("a damaged deletion file, and a missing one", async () => {
+      const { p } = await damagedTable("deletion");
+      const del = join(p, "_deletions");
+      const names = readdirSync(del);
+      for (const f of names) writeFileSync(join(del, f), "garbage");
+      const e = await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+      expect(names.some((n) => e.message.includes(`_deletions/${n}`))).toBe(true);
+      for (const f of names) rmSync(join(del, f));
+      await expectCode(buildHashMaps(p), "E_CORRUPT", p);
+    });
+
+    test("a version that does not exist", async () => {
+      const { p, table } = await damagedTable("version");
+      await expectCode(buildHashMaps(p, { version: (await table.version()) + 5 }), "E_VERSION", p);
+    });
   });
-});
+}
 
 test("the table is only read: every file is unchanged after good and bad calls", async () => {
   const d = dir("readonly");

@@ -15,10 +15,7 @@ const lancedb = require("../../fixtures/writers/lancedb-0.13/node_modules/@lance
 const dir = mkdtempSync(join(tmpdir(), "lhm-node-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function getBaseId(id) {
-  const i = id.lastIndexOf("#");
-  return i >= 0 && /^[0-9]+$/.test(id.slice(i + 1)) ? id.slice(0, i) : id;
-}
+import { getBaseId } from "../../fixtures/base-id.mjs";
 
 const ids = ["a#0", "a#1", "a", "b#x", "c#01", "c", "dup", "dup", "ü#2", "z#+1"];
 const rows = ids.map((id, i) => ({ id, text_hash: `h${i}`, vector: [i, 1] }));

@@ -271,4 +271,36 @@ mod tests {
             ErrorCode::Corrupt
         );
     }
+
+    #[test]
+    fn object_store_errors_are_access_network_or_a_missing_file() {
+        let store = |e: object_store::Error| lance::Error::io_source(Box::new(e));
+        let source = || -> Box<dyn std::error::Error + Send + Sync> { "403 Forbidden".into() };
+        let refused = object_store::Error::PermissionDenied {
+            path: "db/t.lance".into(),
+            source: source(),
+        };
+        assert_eq!(classify(&store(refused)), ErrorCode::Access);
+        let unauth = object_store::Error::Unauthenticated {
+            path: "x".into(),
+            source: source(),
+        };
+        assert_eq!(classify(&store(unauth)), ErrorCode::Access);
+        let gone = object_store::Error::NotFound {
+            path: "x".into(),
+            source: source(),
+        };
+        assert_eq!(classify(&store(gone)), ErrorCode::Corrupt);
+        let reset = object_store::Error::Generic {
+            store: "S3",
+            source: "connection reset".into(),
+        };
+        assert_eq!(classify(&store(reset)), ErrorCode::Network);
+        // An Azure list request keeps the status only in its message.
+        let denied = object_store::Error::Generic {
+            store: "MicrosoftAzure",
+            source: "Error performing GET http://127.0.0.1:1/a/b%20c in 2ms - Server returned non-2xx status code: 403 Forbidden".into(),
+        };
+        assert_eq!(classify(&store(denied)), ErrorCode::Access);
+    }
 }
