@@ -143,6 +143,13 @@ impl IdSetState {
         if self.position(bytes).is_some() {
             return Ok(());
         }
+        // Positions are u32 (and JS reads them as such): past 2^32 - 1 additions, refuse.
+        if self.tail.len() >= u32::MAX as usize - self.frozen_alive.len() {
+            return Err(crate::core::error::LoadError::new(
+                crate::core::error::ErrorCode::TooLarge,
+                "existingIds has taken 2^32 additions; it cannot take more",
+            ));
+        }
         let p = self.tail.len() as u32;
         if let Some(i) = self.data.find_id(bytes) {
             self.moved.insert(i, p);
