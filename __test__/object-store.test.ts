@@ -57,16 +57,8 @@ async function rejection(p: Promise<unknown>): Promise<any> {
   );
 }
 
-/** A JSON-able form of our maps, in order, to compare with serializeRef of a reference. */
-function serialize(m: HashMaps) {
-  return {
-    rowCount: m.rowCount,
-    version: m.version,
-    baseHashMap: [...m.baseHashMap],
-    existingIds: [...m.existingIds],
-    existingChunks: [...m.existingChunks],
-  };
-}
+/** A JSON-able form of our maps, in order (the collections iterate as the reference's do). */
+const serialize = (m: HashMaps) => serializeRef(m as unknown as Parameters<typeof serializeRef>[0]);
 
 interface Store {
   kind: string;

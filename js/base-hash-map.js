@@ -6,7 +6,7 @@
 const { baseLookups, basePage, mapsInfo } = require("../native.js");
 const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
 const { fromNative } = require("./errors.js");
-const { CUSTOM, describe } = require("./inspect.js");
+const { ReadonlyMapView, ENTRIES } = require("./readonly-map-view.js");
 
 const NULL_LEN = 0xffffffff;
 
@@ -37,7 +37,7 @@ function* baseEntries(maps) {
   }
 }
 
-class BaseHashMap {
+class BaseHashMap extends ReadonlyMapView {
   #maps;
   #size;
   /** The native get / has, bound to these maps (one call per lookup, see src/binding/lookups.rs). */
@@ -46,6 +46,7 @@ class BaseHashMap {
 
   constructor(token, maps) {
     if (token !== INTERNAL) throw notConstructible("BaseHashMap");
+    super();
     this.#maps = maps;
     const lookups = baseLookups(maps);
     this.#get = lookups.get;
@@ -76,40 +77,8 @@ class BaseHashMap {
     }
   }
 
-  *keys() {
-    for (const e of baseEntries(this.#maps)) yield e[0];
-  }
-
-  *values() {
-    for (const e of baseEntries(this.#maps)) yield e[1];
-  }
-
-  entries() {
+  [ENTRIES]() {
     return baseEntries(this.#maps);
-  }
-
-  [Symbol.iterator]() {
-    return baseEntries(this.#maps);
-  }
-
-  forEach(callbackfn, thisArg) {
-    if (typeof callbackfn !== "function") {
-      throw new TypeError("BaseHashMap.prototype.forEach: callbackfn is not a function");
-    }
-    for (const [k, v] of baseEntries(this.#maps)) callbackfn.call(thisArg, v, k, this);
-  }
-
-  /** A plain JS Map with the same entries, in the same order. */
-  toMap() {
-    return new Map(baseEntries(this.#maps));
-  }
-
-  get [Symbol.toStringTag]() {
-    return "Map";
-  }
-
-  [CUSTOM](depth, options, inspect) {
-    return describe("Map", this.#size, baseEntries(this.#maps), depth, options, inspect);
   }
 }
 

@@ -6,7 +6,7 @@
 const { chunksGet, baseLookups, chunksPage, mapsInfo } = require("../native.js");
 const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
 const { fromNative } = require("./errors.js");
-const { CUSTOM, describe } = require("./inspect.js");
+const { ReadonlyMapView, ENTRIES } = require("./readonly-map-view.js");
 
 /** Every [baseId, ids] of `maps`, in insertion order, a page at a time. */
 function* chunkEntries(maps) {
@@ -33,13 +33,14 @@ function* chunkEntries(maps) {
   }
 }
 
-class ExistingChunks {
+class ExistingChunks extends ReadonlyMapView {
   #maps;
   #size;
   #has;
 
   constructor(token, maps) {
     if (token !== INTERNAL) throw notConstructible("ExistingChunks");
+    super();
     this.#maps = maps;
     this.#has = baseLookups(maps).has;
     this.#size = mapsInfo(maps)[0];
@@ -68,40 +69,8 @@ class ExistingChunks {
     }
   }
 
-  *keys() {
-    for (const e of chunkEntries(this.#maps)) yield e[0];
-  }
-
-  *values() {
-    for (const e of chunkEntries(this.#maps)) yield e[1];
-  }
-
-  entries() {
+  [ENTRIES]() {
     return chunkEntries(this.#maps);
-  }
-
-  [Symbol.iterator]() {
-    return chunkEntries(this.#maps);
-  }
-
-  forEach(callbackfn, thisArg) {
-    if (typeof callbackfn !== "function") {
-      throw new TypeError("ExistingChunks.prototype.forEach: callbackfn is not a function");
-    }
-    for (const [k, v] of chunkEntries(this.#maps)) callbackfn.call(thisArg, v, k, this);
-  }
-
-  /** A plain JS Map with the same entries, in the same order. */
-  toMap() {
-    return new Map(chunkEntries(this.#maps));
-  }
-
-  get [Symbol.toStringTag]() {
-    return "Map";
-  }
-
-  [CUSTOM](depth, options, inspect) {
-    return describe("Map", this.#size, chunkEntries(this.#maps), depth, options, inspect);
   }
 }
 
