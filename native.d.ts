@@ -22,12 +22,6 @@ export declare class AbortFlag {
   abort(): void
 }
 
-/** `baseHashMap.get(key)`: the stored hash, `null` for a stored null, `undefined` when absent. */
-export declare function baseGet(maps: ExternalObject<HashMapsData>, key: string): string | null | undefined
-
-/** `baseHashMap.has(key)` and `existingChunks.has(key)`: whether `key` is a base id. */
-export declare function baseHas(maps: ExternalObject<HashMapsData>, key: string): boolean
-
 /**
  * `{ get, has }` of `baseHashMap` (`has` serves `existingChunks` too) as functions that own a
  * count of the maps: the JS class calls these once per item, and a call through them skips
@@ -90,11 +84,6 @@ export declare function idsAdd(ids: ExternalObject<IdSet>, key: string): boolean
 
 /** Removes every id. */
 export declare function idsClear(ids: ExternalObject<IdSet>): void
-
-/** Removes `key`; `true` if it was present. */
-export declare function idsDelete(ids: ExternalObject<IdSet>, key: string): boolean
-
-export declare function idsHas(ids: ExternalObject<IdSet>, key: string): boolean
 
 export declare function idsPage(ids: ExternalObject<IdSet>, from: number, max: number): IdsPage
 

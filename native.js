@@ -836,8 +836,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.AbortFlag = nativeBinding.AbortFlag
-module.exports.baseGet = nativeBinding.baseGet
-module.exports.baseHas = nativeBinding.baseHas
 module.exports.baseLookups = nativeBinding.baseLookups
 module.exports.basePage = nativeBinding.basePage
 module.exports.chunksGet = nativeBinding.chunksGet
@@ -848,8 +846,6 @@ module.exports.hashTexts = nativeBinding.hashTexts
 module.exports.idLookups = nativeBinding.idLookups
 module.exports.idsAdd = nativeBinding.idsAdd
 module.exports.idsClear = nativeBinding.idsClear
-module.exports.idsDelete = nativeBinding.idsDelete
-module.exports.idsHas = nativeBinding.idsHas
 module.exports.idsPage = nativeBinding.idsPage
 module.exports.idsSize = nativeBinding.idsSize
 module.exports.idsTakeIndexes = nativeBinding.idsTakeIndexes

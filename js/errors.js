@@ -55,4 +55,4 @@ function fromNative(err) {
   return new LanceHashMapsError("E_INTERNAL", `internal error: ${message}`, { cause: err });
 }
 
-module.exports = { LanceHashMapsError, argError, fromNative, describeThrown, CODES };
+module.exports = { LanceHashMapsError, argError, fromNative, describeThrown };

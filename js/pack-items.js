@@ -70,4 +70,4 @@ function packItems(items, send, limits = { items: SLICE_ITEMS, units: SLICE_UNIT
   }
 }
 
-module.exports = { packItems, readItem, SLICE_ITEMS, SLICE_UNITS };
+module.exports = { packItems, SLICE_ITEMS, SLICE_UNITS };

@@ -18,7 +18,7 @@ function setRecord(other) {
   if (typeof has !== "function") throw new TypeError("the argument's has must be a function");
   const keys = other.keys;
   if (typeof keys !== "function") throw new TypeError("the argument's keys must be a function");
-  return { size, has: (v) => Boolean(has.call(other, v)), keys: () => keys.call(other), set: other };
+  return { size, has: (v) => Boolean(has.call(other, v)), keys: () => keys.call(other) };
 }
 
 /** The values of a set record's `keys()` iterator; stopping early closes it (calls `return`). */

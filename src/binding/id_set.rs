@@ -57,23 +57,6 @@ pub fn id_lookups<'env>(env: &'env Env, ids: &External<Rc<IdSet>>) -> Result<Obj
     Ok(out)
 }
 
-#[napi]
-pub fn ids_has(ids: &External<Rc<IdSet>>, key: JsString) -> Result<bool> {
-    guard_napi(|| {
-        let state = ids.state().map_err(super::errors::coded)?;
-        with_key(key, |k| k.is_some_and(|k| state.has(k)))
-    })
-}
-
-/// Removes `key`; `true` if it was present.
-#[napi]
-pub fn ids_delete(ids: &External<Rc<IdSet>>, key: JsString) -> Result<bool> {
-    guard_napi(|| {
-        let mut state = ids.state().map_err(super::errors::coded)?;
-        with_key(key, |k| k.is_some_and(|k| state.delete(k)))
-    })
-}
-
 /// Adds `key` (a string of valid Unicode, checked by the JS layer) at the end if absent; `true` if
 /// it was added.
 #[napi]

@@ -106,18 +106,6 @@ fn base_value(maps: &HashMapsData, key: JsString) -> Result<BaseValue> {
     })
 }
 
-/// `baseHashMap.get(key)`: the stored hash, `null` for a stored null, `undefined` when absent.
-#[napi(ts_return_type = "string | null | undefined")]
-pub fn base_get(maps: &External<Arc<HashMapsData>>, key: JsString) -> Result<BaseValue> {
-    base_value(maps, key)
-}
-
-/// `baseHashMap.has(key)` and `existingChunks.has(key)`: whether `key` is a base id.
-#[napi]
-pub fn base_has(maps: &External<Arc<HashMapsData>>, key: JsString) -> Result<bool> {
-    guard_napi(|| with_key(key, |k| k.is_some_and(|k| maps.find_base(k).is_some())))
-}
-
 /// `{ get, has }` of `baseHashMap` (`has` serves `existingChunks` too) as functions that own a
 /// count of the maps: the JS class calls these once per item, and a call through them skips
 /// what a call of an exported function with a handle argument costs in napi-rs (a borrow scope
@@ -131,6 +119,7 @@ pub fn base_lookups<'env>(
 ) -> Result<Object<'env>> {
     let mut out = Object::new(env)?;
     let data: Arc<HashMapsData> = Arc::clone(maps);
+    // `get`: the stored hash, `null` for a stored null, `undefined` for a key that is no base id.
     let get: Function<(), _> = env.create_function_from_closure("get", move |ctx| {
         base_value(&data, ctx.get::<JsString>(0)?)
     })?;
@@ -151,17 +140,11 @@ pub fn chunks_get(
     key: JsString,
 ) -> Result<Option<Vec<String>>> {
     guard_napi(|| {
-        let Some(key) = key_text(key)? else {
-            return Ok(None);
-        };
-        Ok(maps.find_base(&key).map(|base| {
-            let chunks = maps.base_chunks(base);
-            chunks
-                .to_vec()
-                .into_iter()
-                .map(|i| maps.id(i).to_owned())
-                .collect()
-        }))
+        with_key(key, |key| {
+            let base = key.and_then(|key| maps.find_base(key))?;
+            let ids = maps.base_chunks(base).to_vec();
+            Some(ids.into_iter().map(|i| maps.id(i).to_owned()).collect())
+        })
     })
 }
 

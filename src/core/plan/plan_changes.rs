@@ -177,9 +177,11 @@ pub fn merge<'a>(data: &HashMapsData, slices: impl IntoIterator<Item = &'a Slice
     out
 }
 
-/// Plans a batch. `ids[i]` is item i's id (`None` for an id that no stored id can equal: one with
+/// Plans a batch one item at a time: the plain statement of what [`plan_slice`] and [`merge`]
+/// compute, which the tests compare them with. `ids[i]` is item i's id (`None` for an id that no stored id can equal: one with
 /// a lone surrogate) and `digests[i]` the sha256 of its `contextText || text`. With `force_all`
 /// every item is embedded. A stored null (or non-digest) hash never matches.
+#[cfg(test)]
 pub fn plan(
     data: &HashMapsData,
     ids: &[Option<&str>],
