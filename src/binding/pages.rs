@@ -5,14 +5,17 @@
 use super::errors::guard;
 use super::id_set::{with_state, IdSet};
 use crate::core::maps::text_hash::hex_lower_bytes;
-use crate::core::{ErrorCode, HashMapsData, HashRef, LoadError};
+use crate::core::{BaseRef, Chunks, ErrorCode, HashMapsData, HashRef, LoadError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// A page stops after this many bytes of text (or `max` entries), whichever comes first.
-const PAGE_BYTES: usize = 1 << 20;
+/// A page stops after about this many bytes of text (or `max` entries), whichever comes first.
+/// Small enough that its buffers come from malloc's free lists (under glibc's 128 KiB mmap
+/// threshold) instead of fresh pages: with 1 MiB pages, page faults and reallocations cost a
+/// third of a walk.
+const PAGE_BYTES: usize = 48 << 10;
 
 /// `value_lens` entry of a `null` hash.
 const NULL_LEN: u32 = u32::MAX;
@@ -21,19 +24,57 @@ const NULL_LEN: u32 = u32::MAX;
 /// without decoding; else from UTF-8.
 pub type PageText = Either<Latin1String, String>;
 
-fn page_text(s: String) -> PageText {
-    if s.is_ascii() {
-        Either::A(Latin1String::from(s))
-    } else {
-        Either::B(s)
+/// UTF-16 code units of valid UTF-8 `b` (what JS `slice` counts): one per character, two for a
+/// character of 4 bytes.
+fn utf16_len(b: &[u8]) -> u32 {
+    if b.is_ascii() {
+        return b.len() as u32;
     }
+    b.iter()
+        .map(|&c| match c {
+            0x80..=0xBF => 0,
+            0xF0..=0xFF => 2,
+            _ => 1,
+        })
+        .sum()
 }
 
-fn utf16_len(s: &str) -> u32 {
-    if s.is_ascii() {
-        s.len() as u32
-    } else {
-        s.encode_utf16().count() as u32
+/// One page's joined text and the UTF-16 length of each part.
+struct TextBuilder {
+    bytes: Vec<u8>,
+    lens: Vec<u32>,
+}
+
+impl TextBuilder {
+    fn new() -> Self {
+        Self {
+            bytes: Vec::with_capacity(PAGE_BYTES + 256),
+            lens: Vec::with_capacity(1024),
+        }
+    }
+
+    fn push(&mut self, part: &[u8]) {
+        self.bytes.extend_from_slice(part);
+        self.lens.push(utf16_len(part));
+    }
+
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// The text, checked once as a whole (the parts are copied unchecked from the id store).
+    fn text(bytes: Vec<u8>) -> std::result::Result<PageText, LoadError> {
+        let s = String::from_utf8(bytes)
+            .map_err(|_| LoadError::new(ErrorCode::Internal, "an id is not valid UTF-8"))?;
+        Ok(if s.is_ascii() {
+            Either::A(Latin1String::from(s))
+        } else {
+            Either::B(s)
+        })
+    }
+
+    fn finish(self) -> std::result::Result<(PageText, Uint32Array), LoadError> {
+        Ok((Self::text(self.bytes)?, self.lens.into()))
     }
 }
 
@@ -54,26 +95,27 @@ pub struct IdsPage {
 pub fn ids_page(ids: &External<Rc<IdSet>>, from: u32, max: u32) -> Result<IdsPage> {
     guard(|| {
         with_state(ids, |state| {
-            let mut text = String::new();
-            let (mut lens, mut positions) = (Vec::new(), Vec::new());
+            let mut text = TextBuilder::new();
+            let mut positions = Vec::new();
             let mut pos = from as usize;
-            while lens.len() < max as usize && text.len() < PAGE_BYTES {
+            while text.lens.len() < max as usize && text.len() < PAGE_BYTES {
                 let Some((p, id)) = state.next_from(pos) else {
                     break;
                 };
                 let p32 = u32::try_from(p).map_err(|_| {
                     LoadError::new(ErrorCode::TooLarge, "existingIds has too many positions")
                 })?;
-                text.push_str(id);
-                lens.push(utf16_len(id));
+                text.push(id);
                 positions.push(p32);
                 pos = p + 1;
             }
+            let done = state.next_from(pos).is_none();
+            let (text, lens) = text.finish()?;
             Ok(IdsPage {
-                text: page_text(text),
-                lens: lens.into(),
+                text,
+                lens,
                 positions: positions.into(),
-                done: state.next_from(pos).is_none(),
+                done,
             })
         })?
     })
@@ -102,7 +144,7 @@ fn walk_bases(
     from_id: u32,
     from_index: u32,
     max: u32,
-    mut visit: impl FnMut(crate::core::BaseRef) -> bool,
+    mut visit: impl FnMut(BaseRef) -> bool,
 ) -> (u32, u32, bool) {
     let (mut next_id, mut next_index) = (from_id, from_index);
     let mut count = 0;
@@ -130,31 +172,24 @@ pub fn base_page(
 ) -> Result<BasePage> {
     guard(|| {
         let data: &HashMapsData = maps;
-        let (mut keys, mut values) = (String::new(), String::new());
-        let (mut key_lens, mut value_lens) = (Vec::new(), Vec::new());
+        let (mut keys, mut values) = (TextBuilder::new(), TextBuilder::new());
         let (next_id, next_index, done) = walk_bases(data, from_id, from_index, max, |base| {
-            let key = data.base_key(base);
-            keys.push_str(key);
-            key_lens.push(utf16_len(key));
+            keys.push(data.base_key_bytes(base));
             match data.base_hash(base) {
-                HashRef::Digest(d) => {
-                    // Hex digits are ASCII: one byte per code unit.
-                    values.extend(hex_lower_bytes(d).iter().map(|&b| b as char));
-                    value_lens.push(64);
-                }
-                HashRef::Verbatim(s) => {
-                    values.push_str(s);
-                    value_lens.push(utf16_len(s));
-                }
-                HashRef::Null => value_lens.push(NULL_LEN),
+                // Hex digits are ASCII: one byte per code unit.
+                HashRef::Digest(d) => values.push(&hex_lower_bytes(d)),
+                HashRef::Verbatim(s) => values.push(s.as_bytes()),
+                HashRef::Null => values.lens.push(NULL_LEN),
             }
             keys.len() + values.len() < PAGE_BYTES
         });
+        let (keys, key_lens) = keys.finish()?;
+        let (values, value_lens) = values.finish()?;
         Ok(BasePage {
-            keys: page_text(keys),
-            key_lens: key_lens.into(),
-            values: page_text(values),
-            value_lens: value_lens.into(),
+            keys,
+            key_lens,
+            values,
+            value_lens,
             next_id,
             next_index,
             done,
@@ -187,26 +222,25 @@ pub fn chunks_page(
 ) -> Result<ChunksPage> {
     guard(|| {
         let data: &HashMapsData = maps;
-        let (mut keys, mut ids) = (String::new(), String::new());
-        let (mut key_lens, mut id_lens, mut counts) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut keys, mut ids) = (TextBuilder::new(), TextBuilder::new());
+        let mut counts = Vec::new();
         let (next_id, next_index, done) = walk_bases(data, from_id, from_index, max, |base| {
-            let key = data.base_key(base);
-            keys.push_str(key);
-            key_lens.push(utf16_len(key));
-            let chunks = data.base_chunks(base).to_vec();
+            keys.push(data.base_key_bytes(base));
+            let chunks = data.base_chunks(base);
             counts.push(chunks.len() as u32);
-            for i in chunks {
-                let id = data.id(i);
-                ids.push_str(id);
-                id_lens.push(utf16_len(id));
+            match chunks {
+                Chunks::One(i) => ids.push(data.id_bytes(i)),
+                Chunks::Many(many) => many.iter().for_each(|&i| ids.push(data.id_bytes(i))),
             }
             keys.len() + ids.len() < PAGE_BYTES
         });
+        let (keys, key_lens) = keys.finish()?;
+        let (ids, id_lens) = ids.finish()?;
         Ok(ChunksPage {
-            keys: page_text(keys),
-            key_lens: key_lens.into(),
-            ids: page_text(ids),
-            id_lens: id_lens.into(),
+            keys,
+            key_lens,
+            ids,
+            id_lens,
             counts: counts.into(),
             next_id,
             next_index,

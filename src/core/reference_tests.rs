@@ -137,7 +137,7 @@ fn check(rows: &[(String, Option<String>)]) {
         let mut out = Vec::new();
         let mut pos = 0;
         while let Some((p, id)) = set.next_from(pos) {
-            out.push(id.to_string());
+            out.push(String::from_utf8(id.to_vec()).unwrap());
             pos = p + 1;
         }
         out

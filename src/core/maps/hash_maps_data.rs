@@ -117,6 +117,12 @@ impl HashMapsData {
         self.ids.get_str(i)
     }
 
+    /// The UTF-8 bytes of id `i`, unchecked (for bulk copies that check the whole page once).
+    #[inline]
+    pub fn id_bytes(&self, i: u32) -> &[u8] {
+        self.ids.get(i)
+    }
+
     /// Index of the id equal to `id`.
     pub fn find_id(&self, id: &[u8]) -> Option<u32> {
         let h = self.hash_bytes(id);
@@ -154,6 +160,12 @@ impl HashMapsData {
     pub fn base_key(&self, base: BaseRef) -> &str {
         let id = self.ids.get_str(base.first_id);
         &id[..base_id(id.as_bytes()).len()]
+    }
+
+    /// The UTF-8 bytes of the base's key, unchecked (see `id_bytes`).
+    #[inline]
+    pub fn base_key_bytes(&self, base: BaseRef) -> &[u8] {
+        base_id(self.ids.get(base.first_id))
     }
 
     /// Asks the CPU to start loading the base's hash.

@@ -178,18 +178,19 @@ impl IdSetState {
         self.size = 0;
     }
 
-    /// The first live position at or after `from`, with its id.
-    pub fn next_from(&self, from: Cursor) -> Option<(Cursor, &str)> {
+    /// The first live position at or after `from`, with its id's UTF-8 bytes (unchecked: callers
+    /// that copy many ids check the copy once).
+    pub fn next_from(&self, from: Cursor) -> Option<(Cursor, &[u8])> {
         let frozen_len = self.frozen_alive.len();
         if from < frozen_len {
             if let Some(i) = self.frozen_alive.next_one(from) {
-                return Some((i, self.data.id(i as u32)));
+                return Some((i, self.data.id_bytes(i as u32)));
             }
         }
         let p = self.tail_alive.next_one(from.saturating_sub(frozen_len))?;
         let text = match self.tail[p] {
-            Entry::Frozen(i) => self.data.id(i),
-            Entry::Added(a) => self.added.get_str(a),
+            Entry::Frozen(i) => self.data.id_bytes(i),
+            Entry::Added(a) => self.added.get(a),
         };
         Some((frozen_len + p, text))
     }
