@@ -72,7 +72,8 @@ export declare function hashTexts(texts: Array<string>): Array<string>
 
 /**
  * `{ has, delete }` of `existingIds` as functions that own a count of the set (see
- * [`super::lookups::base_lookups`] for why: they are called once per item).
+ * [`super::lookups::base_lookups`] for why: they are called once per item). The engine drops
+ * those counts on this JS thread ([`create_key_fn`]).
  */
 export declare function idLookups(ids: ExternalObject<IdSet>): { has(key: string): boolean; delete(key: string): boolean }
 

@@ -3,11 +3,10 @@
 //! the engine finalizes on that thread (a handle is not transferable between threads or workers),
 //! so an `Rc` is enough and its count is never touched elsewhere.
 
-use super::errors::{guard, guard_napi};
-use super::lookups::with_key;
+use super::errors::guard;
+use super::key_fn::{create_key_fn, Answer, KeyFn};
 use crate::core::{ErrorCode, HashMapsData, IdSetState, LoadError};
 use napi::bindgen_prelude::*;
-use napi::JsString;
 use napi_derive::napi;
 use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
@@ -31,29 +30,37 @@ impl IdSet {
     }
 }
 
+/// `existingIds.has`.
+struct IdsHas(Rc<IdSet>);
+
+impl KeyFn for IdsHas {
+    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
+        let state = self.0.state()?;
+        Ok(Answer::Bool(key.is_some_and(|k| state.has(k))))
+    }
+}
+
+/// `existingIds.delete`.
+struct IdsDelete(Rc<IdSet>);
+
+impl KeyFn for IdsDelete {
+    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
+        let mut state = self.0.state()?;
+        Ok(Answer::Bool(key.is_some_and(|k| state.delete(k))))
+    }
+}
+
 /// `{ has, delete }` of `existingIds` as functions that own a count of the set (see
-/// [`super::lookups::base_lookups`] for why: they are called once per item).
+/// [`super::lookups::base_lookups`] for why: they are called once per item). The engine drops
+/// those counts on this JS thread ([`create_key_fn`]).
 #[napi(ts_return_type = "{ has(key: string): boolean; delete(key: string): boolean }")]
 pub fn id_lookups<'env>(env: &'env Env, ids: &External<Rc<IdSet>>) -> Result<Object<'env>> {
     let mut out = Object::new(env)?;
-    let set = Rc::clone(ids);
-    let has: Function<(), _> = env.create_function_from_closure("has", move |ctx| {
-        let key = ctx.get::<JsString>(0)?;
-        guard_napi(|| {
-            let state = set.state().map_err(super::errors::coded)?;
-            with_key(key, |k| k.is_some_and(|k| state.has(k)))
-        })
-    })?;
-    let set = Rc::clone(ids);
-    let delete: Function<(), _> = env.create_function_from_closure("delete", move |ctx| {
-        let key = ctx.get::<JsString>(0)?;
-        guard_napi(|| {
-            let mut state = set.state().map_err(super::errors::coded)?;
-            with_key(key, |k| k.is_some_and(|k| state.delete(k)))
-        })
-    })?;
-    out.set_named_property("has", has)?;
-    out.set_named_property("delete", delete)?;
+    out.set_named_property("has", create_key_fn(env, "has", IdsHas(Rc::clone(ids)))?)?;
+    out.set_named_property(
+        "delete",
+        create_key_fn(env, "delete", IdsDelete(Rc::clone(ids)))?,
+    )?;
     Ok(out)
 }
 

@@ -2,9 +2,9 @@
 //! string; any other key is answered in JS, as a `Map` would: `undefined` / `false`).
 
 use super::errors::{guard, guard_napi};
-use super::test_hooks::maybe_panic;
+use super::key_fn::{create_key_fn, Answer, KeyFn};
 use crate::core::maps::text_hash::hex_lower_bytes;
-use crate::core::{HashMapsData, HashRef};
+use crate::core::{HashMapsData, HashRef, LoadError};
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue};
 use napi_derive::napi;
@@ -37,20 +37,31 @@ pub fn key_text(key: JsString) -> Result<Option<Vec<u8>>> {
 /// query and heap copy).
 pub fn with_key<T>(key: JsString, f: impl FnOnce(Option<&[u8]>) -> T) -> Result<T> {
     let value = key.value();
+    // SAFETY: a `JsString` is a string handle of the current call, in its env, on this thread.
+    unsafe { read_key(value.env, value.value, f) }
+}
+
+/// [`with_key`] for a raw handle (`key_fn`'s entry point); a value that is not a string reads as
+/// `None`.
+///
+/// # Safety
+/// `key` must be a live handle of the call in progress in `env`, on `env`'s JS thread.
+pub unsafe fn read_key<T>(
+    env: sys::napi_env,
+    key: sys::napi_value,
+    f: impl FnOnce(Option<&[u8]>) -> T,
+) -> Result<T> {
     let mut buf = [0u8; KEY_BUF];
     let mut len = 0usize;
-    // SAFETY: `value` is a string handle of the current call (alive until it returns) in its own
-    // env, on this thread; the engine writes at most `buf.len()` bytes (NUL included) into `buf`
-    // and the count of text bytes into `len`.
+    // SAFETY: by this function's contract `key` is a live handle in `env`, on this thread; the
+    // engine writes at most `buf.len()` bytes (NUL included) into `buf` and the count
+    // of text bytes into `len`, or fails with `napi_string_expected` for a value of another type.
     let status = unsafe {
-        sys::napi_get_value_string_utf8(
-            value.env,
-            value.value,
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-            &mut len,
-        )
+        sys::napi_get_value_string_utf8(env, key, buf.as_mut_ptr().cast(), buf.len(), &mut len)
     };
+    if status == sys::Status::napi_string_expected {
+        return Ok(f(None));
+    }
     // The engines leave out a character that does not fit, never half of one, so a key that was
     // cut came back at most 4 bytes (the longest UTF-8 character) short of the buffer's 255: a
     // shorter one is whole. U+FFFD (first byte 0xEF) may stand for a lone surrogate. Such keys,
@@ -61,49 +72,39 @@ pub fn with_key<T>(key: JsString, f: impl FnOnce(Option<&[u8]>) -> T) -> Result<
     {
         return Ok(f(Some(&buf[..len])));
     }
+    // SAFETY: `key` is a live handle in `env` (this function's contract) and a string (the engine
+    // did not answer `napi_string_expected` above); `JsString` only wraps it.
+    let key = unsafe { JsString::from_napi_value(env, key) }?;
     let whole = key_text(key)?;
     Ok(f(whole.as_deref()))
 }
 
-/// What `baseHashMap.get` answers: a hash (hex digests made as Latin-1, with nothing to decode),
-/// a stored `null`, or `undefined` for a key that is no base id.
-type BaseValue = Either4<HexDigest, String, Null, Undefined>;
+/// `baseHashMap.get`: the stored hash, `null` for a stored null, `undefined` for a key that is no
+/// base id.
+struct BaseGet(Arc<HashMapsData>);
 
-/// A digest as 64 lowercase hex characters, made into a JS string from the stack.
-pub struct HexDigest([u8; 64]);
-
-impl ToNapiValue for HexDigest {
-    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
-        let mut out = std::ptr::null_mut();
-        // SAFETY: napi-rs calls this on the JS thread with that thread's env; the engine copies
-        // the 64 bytes before it returns, and writes the new string's handle into `out`. (A
-        // `Latin1String` would cost two heap allocations per `get`: bench/filter-loop.ts.)
-        check_status!(unsafe {
-            sys::napi_create_string_latin1(
-                env,
-                val.0.as_ptr().cast(),
-                val.0.len() as isize,
-                &mut out,
-            )
-        })?;
-        Ok(out)
+impl KeyFn for BaseGet {
+    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
+        let Some(base) = key.and_then(|k| self.0.find_base(k)) else {
+            return Ok(Answer::Undefined);
+        };
+        Ok(match self.0.base_hash(base) {
+            HashRef::Digest(d) => Answer::Hex(hex_lower_bytes(d)),
+            HashRef::Verbatim(s) => Answer::Text(s),
+            HashRef::Null => Answer::Null,
+        })
     }
 }
 
-/// `baseHashMap.get(key)` for `key`.
-fn base_value(maps: &HashMapsData, key: JsString) -> Result<BaseValue> {
-    guard_napi(|| {
-        maybe_panic("lookup");
-        let found = with_key(key, |k| k.and_then(|k| maps.find_base(k)))?;
-        Ok(match found {
-            None => Either4::D(()),
-            Some(base) => match maps.base_hash(base) {
-                HashRef::Digest(d) => Either4::A(HexDigest(hex_lower_bytes(d))),
-                HashRef::Verbatim(s) => Either4::B(s.to_owned()),
-                HashRef::Null => Either4::C(Null),
-            },
-        })
-    })
+/// `baseHashMap.has` (and `existingChunks.has`: the same keys).
+struct BaseHas(Arc<HashMapsData>);
+
+impl KeyFn for BaseHas {
+    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
+        Ok(Answer::Bool(
+            key.is_some_and(|k| self.0.find_base(k).is_some()),
+        ))
+    }
 }
 
 /// `{ get, has }` of `baseHashMap` (`has` serves `existingChunks` too) as functions that own a
@@ -118,18 +119,8 @@ pub fn base_lookups<'env>(
     maps: &External<Arc<HashMapsData>>,
 ) -> Result<Object<'env>> {
     let mut out = Object::new(env)?;
-    let data: Arc<HashMapsData> = Arc::clone(maps);
-    // `get`: the stored hash, `null` for a stored null, `undefined` for a key that is no base id.
-    let get: Function<(), _> = env.create_function_from_closure("get", move |ctx| {
-        base_value(&data, ctx.get::<JsString>(0)?)
-    })?;
-    let data: Arc<HashMapsData> = Arc::clone(maps);
-    let has: Function<(), _> = env.create_function_from_closure("has", move |ctx| {
-        let key = ctx.get::<JsString>(0)?;
-        guard_napi(|| with_key(key, |k| k.is_some_and(|k| data.find_base(k).is_some())))
-    })?;
-    out.set_named_property("get", get)?;
-    out.set_named_property("has", has)?;
+    out.set_named_property("get", create_key_fn(env, "get", BaseGet(Arc::clone(maps)))?)?;
+    out.set_named_property("has", create_key_fn(env, "has", BaseHas(Arc::clone(maps)))?)?;
     Ok(out)
 }
 
