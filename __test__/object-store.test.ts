@@ -15,6 +15,7 @@ import {
   createContainer,
   listAzureBlobs,
   listS3Objects,
+  motoAdmin,
   s3Env,
   s3StorageOptions,
   startAzurite,
@@ -256,3 +257,61 @@ test("a table on local disk written with the same calls reads the same through t
   const ref = await referenceMaps(await latest.open(join(path, "..")));
   expectSameMaps(await buildHashMaps(path), ref);
 }, 60_000);
+
+// moto checking every signature against its IAM users (the default server above takes any key, so
+// it cannot tell a refused credential): the right key reads the table, a wrong secret or an unknown
+// key id is E_ACCESS — never "no table" — and no message holds a secret.
+describe("S3 (moto) checking credentials", () => {
+  let server: S3Server;
+  let key: { id: string; secret: string };
+  const bucket = "lhm-checked";
+  const dbUri = `s3://${bucket}/db`;
+  const uri = `${dbUri}/embeddings.lance`;
+  const list = (): Promise<StoredObject[]> => motoAdmin(["list", server.endpoint, key.id, key.secret, bucket]);
+
+  beforeAll(async () => {
+    server = await startS3({ checkCredentials: true });
+    key = server.credentials!;
+    await motoAdmin(["create-bucket", server.endpoint, key.id, key.secret, bucket]);
+    await writeEmbeddingsTable(dbUri, s3StorageOptions(server.endpoint, key), { churn: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test("the right key reads what the SDK reads; from the environment too", async () => {
+    const ref = await sdkReference(dbUri, s3StorageOptions(server.endpoint, key));
+    const maps = await buildHashMaps(uri, { storageOptions: s3StorageOptions(server.endpoint, key) });
+    expect(serialize(maps)).toEqual(serializeRef(ref));
+    expect(await buildInChild(uri, s3Env(server.endpoint, key))).toEqual(serializeRef(ref));
+  }, 60_000);
+
+  test("a wrong secret or an unknown key id: E_ACCESS with the store's reason, for a table and for a missing one", async () => {
+    const before = await list();
+    expect(before.length).toBeGreaterThan(5);
+    const wrongSecret = { ...s3StorageOptions(server.endpoint, key), aws_secret_access_key: "wrong-secret-checked" };
+    const unknownId = { ...s3StorageOptions(server.endpoint, key), aws_access_key_id: "AKIANOSUCHKEY0000000" };
+    const cases: [string, Record<string, string>, string][] = [
+      [uri, wrongSecret, "SignatureDoesNotMatch"],
+      [uri, unknownId, "InvalidAccessKeyId"],
+      [`${dbUri}/missing.lance`, wrongSecret, "SignatureDoesNotMatch"],
+    ];
+    for (const [target, storageOptions, reason] of cases) {
+      const t0 = Date.now();
+      const e = await rejection(buildHashMaps(target, { storageOptions }));
+      expect([e.code, e.name]).toEqual(["E_ACCESS", "LanceHashMapsError"]);
+      expect(Date.now() - t0).toBeLessThan(20_000);
+      // One sentence: the URI as given once, the store's status and reason; no request URL, no XML.
+      expect(e.message).toStartWith(`${target}: `);
+      expect(e.message).toContain(`403 Forbidden (${reason}: `);
+      expect(e.message.split(target).length).toBe(2);
+      expect(e.message).not.toMatch(/<\?xml|<Error>|list-type=|http:\/\//);
+      for (const secret of [key.secret, "wrong-secret-checked"]) expect(e.message).not.toContain(secret);
+    }
+    // ifMissing: "error" does not turn a refusal into E_NO_TABLE either.
+    const e = await rejection(buildHashMaps(`${dbUri}/missing.lance`, { storageOptions: wrongSecret, ifMissing: "error" }));
+    expect(e.code).toBe("E_ACCESS");
+    expect(await list()).toEqual(before);
+  }, 90_000);
+});

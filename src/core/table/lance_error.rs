@@ -132,6 +132,12 @@ pub fn from_lance(err: &lance::Error, table: &Path, doing: &str) -> LoadError {
             ErrorCode::Network
         };
     }
+    // A store's refusal: its status and its own words, not the request URL and XML body.
+    if matches!(code, ErrorCode::Access | ErrorCode::Network) && super::locate::is_remote(&table) {
+        if let Some(answer) = super::store_answer::summary(&chain) {
+            return LoadError::new(code, format!("{doing}: {answer}"));
+        }
+    }
     LoadError::new(code, format!("{doing}: {chain}"))
 }
 

@@ -5,3 +5,4 @@ pub mod lance_error;
 pub mod load;
 pub mod locate;
 pub mod scan;
+pub mod store_answer;
