@@ -168,14 +168,19 @@ fn make(env: sys::napi_env, answer: Answer<'_>) -> sys::napi_value {
 }
 
 /// Throws `err` as a JS `Error` (message `"E_CODE: …"`, as every binding error) and returns the
-/// null handle the engine expects after a throw. If an exception is already pending (a failed
-/// engine call), that one stays.
+/// null handle the engine expects after a throw. An exception already pending (from a failed
+/// engine call) is left as it is: Node's `napi_throw_error` would replace it.
 fn throw(env: sys::napi_env, err: Error) -> sys::napi_value {
     let message = CString::new(err.reason.replace('\0', " ")).unwrap_or_default();
-    // SAFETY: `env` is the env of the call in progress, on its JS thread; `message` is a
-    // NUL-terminated string alive during the call (the engine copies it); a null code is allowed.
+    let mut pending = false;
+    // SAFETY: `env` is the env of the call in progress, on its JS thread; the engine writes one
+    // bool into `pending`. Then `message` is a NUL-terminated string alive during the call (the
+    // engine copies it), and a null code is allowed.
     unsafe {
-        sys::napi_throw_error(env, ptr::null(), message.as_ptr());
+        let asked = sys::napi_is_exception_pending(env, &mut pending);
+        if asked != sys::Status::napi_ok || !pending {
+            sys::napi_throw_error(env, ptr::null(), message.as_ptr());
+        }
     }
     ptr::null_mut()
 }

@@ -59,21 +59,21 @@ pub unsafe fn read_key<T>(
     let status = unsafe {
         sys::napi_get_value_string_utf8(env, key, buf.as_mut_ptr().cast(), buf.len(), &mut len)
     };
-    if status == sys::Status::napi_string_expected {
-        return Ok(f(None));
+    match status {
+        sys::Status::napi_ok => {}
+        sys::Status::napi_string_expected => return Ok(f(None)),
+        // E.g. a pending exception (an engine out of memory flattening a huge string).
+        other => return Err(Error::new(Status::from(other), "could not read a key")),
     }
     // The engines leave out a character that does not fit, never half of one, so a key that was
     // cut came back at most 4 bytes (the longest UTF-8 character) short of the buffer's 255: a
     // shorter one is whole. U+FFFD (first byte 0xEF) may stand for a lone surrogate. Such keys,
     // and long ones, are read again in full.
-    if status == sys::Status::napi_ok
-        && len + 4 < KEY_BUF
-        && memchr::memchr(0xEF, &buf[..len]).is_none()
-    {
+    if len + 4 < KEY_BUF && memchr::memchr(0xEF, &buf[..len]).is_none() {
         return Ok(f(Some(&buf[..len])));
     }
     // SAFETY: `key` is a live handle in `env` (this function's contract) and a string (the engine
-    // did not answer `napi_string_expected` above); `JsString` only wraps it.
+    // read it as one above); `JsString` only wraps it.
     let key = unsafe { JsString::from_napi_value(env, key) }?;
     let whole = key_text(key)?;
     Ok(f(whole.as_deref()))
