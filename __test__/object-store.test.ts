@@ -190,6 +190,8 @@ for (const store of stores) {
         const e = await rejection(buildHashMaps(uri, { storageOptions: store.wrongSecret() }));
         expect([e.code, e.message.includes(uri)]).toEqual(["E_ACCESS", true]);
         expect(e.message).not.toContain(store.wrongSecret().azure_storage_account_key);
+        expect(e.message).toContain("the object store answered 403");
+        expect(e.message).not.toMatch(/<\?xml|<Error>|comp=list|prefix=|LanceError/);
       }
       const endpointKey = store.kind.startsWith("S3") ? "aws_endpoint" : "azure_storage_endpoint";
       const quick = { connect_timeout: "1s", timeout: "1s", client_max_retries: "1", client_retry_timeout: "2" };
@@ -206,6 +208,9 @@ for (const store of stores) {
           expect(Date.now() - t0).toBeLessThan(20_000);
           expect(e.message).toContain(uri);
           expect(e.message).not.toContain(store.secret());
+          // One sentence: where the store was looked for and why it failed, not the request URL.
+          expect(e.message).toContain(`could not reach the object store at ${endpoint}`);
+          expect(e.message).not.toMatch(/list-type=|comp=list|prefix=|LanceError/);
         }
         // With the store's own (long) timeouts, waitTimeoutMs bounds a wait on a silent server.
         {
