@@ -315,7 +315,9 @@ describe("S3 (moto) checking credentials", () => {
       for (const secret of [key.secret, "wrong-secret-checked"]) expect(e.message).not.toContain(secret);
     }
     // ifMissing: "error" does not turn a refusal into E_NO_TABLE either.
-    const e = await rejection(buildHashMaps(`${dbUri}/missing.lance`, { storageOptions: wrongSecret, ifMissing: "error" }));
+    const e = await rejection(
+      buildHashMaps(`${dbUri}/missing.lance`, { storageOptions: wrongSecret, ifMissing: "error" }),
+    );
     expect(e.code).toBe("E_ACCESS");
     expect(await list()).toEqual(before);
   }, 90_000);

@@ -10,7 +10,8 @@ import { getBaseId } from "../fixtures/reference";
 import { median } from "./util";
 
 const [otherDir, tablePath, roundsArg] = process.argv.slice(2);
-if (!otherDir || !tablePath) throw new Error("usage: bun bench/compare-builds.ts <other checkout> <tablePath> [rounds]");
+if (!otherDir || !tablePath)
+  throw new Error("usage: bun bench/compare-builds.ts <other checkout> <tablePath> [rounds]");
 const rounds = Number(roundsArg ?? 7);
 
 type Api = typeof import("../index");
@@ -21,7 +22,9 @@ const builds: [string, Api][] = [
 
 const sample = await builds[0][1].buildHashMaps(tablePath);
 const jsMap = sample.baseHashMap.toMap();
-const rows = sample.existingIds.toArray().map((id) => ({ baseId: getBaseId(id), hash: jsMap.get(getBaseId(id)) ?? "" }));
+const rows = sample.existingIds
+  .toArray()
+  .map((id) => ({ baseId: getBaseId(id), hash: jsMap.get(getBaseId(id)) ?? "" }));
 const items: { id: string; text: string }[] = [];
 let k = 0;
 for (const base of jsMap.keys()) items.push({ id: base, text: k++ % 10 === 3 ? `${base} (edited)` : base });

@@ -6,12 +6,12 @@
 const { baseLookups, basePage, mapsInfo } = require("../native.js");
 const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
 const { fromNative } = require("./errors.js");
-const { ReadonlyMapView, ENTRIES } = require("./readonly-map-view.js");
+const { ReadonlyMapView, PAGES, DECODE } = require("./readonly-map-view.js");
 
 const NULL_LEN = 0xffffffff;
 
-/** Every [baseId, hash] of `maps`, in insertion order, a page at a time. */
-function* baseEntries(maps) {
+/** The pages of `maps`' entries, in insertion order. */
+function* basePages(maps) {
   let id = 0;
   let index = 0;
   for (;;) {
@@ -21,19 +21,19 @@ function* baseEntries(maps) {
     } catch (e) {
       throw fromNative(e);
     }
-    const { keys, keyLens, values, valueLens } = page;
-    for (let i = 0, k = 0, v = 0; i < keyLens.length; i++) {
-      const key = keys.slice(k, (k += keyLens[i]));
-      const len = valueLens[i];
-      if (len === NULL_LEN) {
-        yield [key, null];
-      } else {
-        yield [key, values.slice(v, (v += len))];
-      }
-    }
+    yield page;
     if (page.done) return;
     id = page.nextId;
     index = page.nextIndex;
+  }
+}
+
+/** Calls `fn(baseId, hash)` for each entry of a page, in order. */
+function decodeBasePage({ keys, keyLens, values, valueLens }, fn) {
+  for (let i = 0, k = 0, v = 0; i < keyLens.length; i++) {
+    const key = keys.slice(k, (k += keyLens[i]));
+    const len = valueLens[i];
+    fn(key, len === NULL_LEN ? null : values.slice(v, (v += len)));
   }
 }
 
@@ -77,8 +77,12 @@ class BaseHashMap extends ReadonlyMapView {
     }
   }
 
-  [ENTRIES]() {
-    return baseEntries(this.#maps);
+  [PAGES]() {
+    return basePages(this.#maps);
+  }
+
+  [DECODE](page, fn) {
+    decodeBasePage(page, fn);
   }
 }
 

@@ -6,10 +6,10 @@
 const { chunksGet, baseLookups, chunksPage, mapsInfo } = require("../native.js");
 const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
 const { fromNative } = require("./errors.js");
-const { ReadonlyMapView, ENTRIES } = require("./readonly-map-view.js");
+const { ReadonlyMapView, PAGES, DECODE } = require("./readonly-map-view.js");
 
-/** Every [baseId, ids] of `maps`, in insertion order, a page at a time. */
-function* chunkEntries(maps) {
+/** The pages of `maps`' entries, in insertion order. */
+function* chunkPages(maps) {
   let id = 0;
   let index = 0;
   for (;;) {
@@ -19,17 +19,21 @@ function* chunkEntries(maps) {
     } catch (e) {
       throw fromNative(e);
     }
-    const { keys, keyLens, ids, idLens, counts } = page;
-    for (let i = 0, k = 0, p = 0, n = 0; i < keyLens.length; i++) {
-      const key = keys.slice(k, (k += keyLens[i]));
-      const count = counts[i];
-      const list = new Array(count);
-      for (let j = 0; j < count; j++, n++) list[j] = ids.slice(p, (p += idLens[n]));
-      yield [key, list];
-    }
+    yield page;
     if (page.done) return;
     id = page.nextId;
     index = page.nextIndex;
+  }
+}
+
+/** Calls `fn(baseId, ids)` for each entry of a page, in order. */
+function decodeChunksPage({ keys, keyLens, ids, idLens, counts }, fn) {
+  for (let i = 0, k = 0, p = 0, n = 0; i < keyLens.length; i++) {
+    const key = keys.slice(k, (k += keyLens[i]));
+    const count = counts[i];
+    const list = new Array(count);
+    for (let j = 0; j < count; j++, n++) list[j] = ids.slice(p, (p += idLens[n]));
+    fn(key, list);
   }
 }
 
@@ -69,8 +73,12 @@ class ExistingChunks extends ReadonlyMapView {
     }
   }
 
-  [ENTRIES]() {
-    return chunkEntries(this.#maps);
+  [PAGES]() {
+    return chunkPages(this.#maps);
+  }
+
+  [DECODE](page, fn) {
+    decodeChunksPage(page, fn);
   }
 }
 

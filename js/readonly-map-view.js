@@ -1,12 +1,32 @@
-// What baseHashMap and existingChunks share: every read-only Map member built on one generator of
-// [key, value] entries (a subclass's [ENTRIES]()), plus toMap() and how they print.
+// What baseHashMap and existingChunks share: every read-only Map member built on a subclass's
+// pages ([PAGES]()) and how one decodes ([DECODE]()), plus toMap() and how they print. Iterators
+// decode a page at a time; forEach and toMap call straight through, without an entry array each.
 
 const { CUSTOM, describe } = require("./inspect.js");
 
-/** The method a subclass defines: a new generator of its [key, value] entries, in order. */
 const ENTRIES = Symbol("entries");
+const EACH = Symbol("each");
+
+/** What a subclass defines: a generator of its pages (what the native side hands over at once),
+ * in order, and how a page decodes into `fn(key, value)` calls. */
+const PAGES = Symbol("pages");
+const DECODE = Symbol("decode");
 
 class ReadonlyMapView {
+  /** A new generator of the [key, value] entries, in order, decoding one page at a time. */
+  *[ENTRIES]() {
+    for (const page of this[PAGES]()) {
+      const entries = [];
+      this[DECODE](page, (k, v) => entries.push([k, v]));
+      yield* entries;
+    }
+  }
+
+  /** Calls `fn(key, value)` for every entry, in order: no entry arrays, no generator step each. */
+  [EACH](fn) {
+    for (const page of this[PAGES]()) this[DECODE](page, fn);
+  }
+
   *keys() {
     for (const e of this[ENTRIES]()) yield e[0];
   }
@@ -27,12 +47,14 @@ class ReadonlyMapView {
     if (typeof callbackfn !== "function") {
       throw new TypeError(`${this.constructor.name}.prototype.forEach: callbackfn is not a function`);
     }
-    for (const [k, v] of this[ENTRIES]()) callbackfn.call(thisArg, v, k, this);
+    this[EACH]((k, v) => callbackfn.call(thisArg, v, k, this));
   }
 
   /** A plain JS Map with the same entries, in the same order. */
   toMap() {
-    return new Map(this[ENTRIES]());
+    const map = new Map();
+    this[EACH]((k, v) => map.set(k, v));
+    return map;
   }
 
   get [Symbol.toStringTag]() {
@@ -44,4 +66,4 @@ class ReadonlyMapView {
   }
 }
 
-module.exports = { ReadonlyMapView, ENTRIES };
+module.exports = { ReadonlyMapView, PAGES, DECODE };
