@@ -4,7 +4,7 @@
 // Usage: bun bench/object-store.ts [--rows 450000] [--rounds 3]
 import { createBucket, s3StorageOptions, startS3 } from "../fixtures/object-store/servers";
 import { writeServiceTable } from "../fixtures/service-table";
-import { median, methodCmd, runJson } from "./util";
+import { median, methodCmd, runJsonAsync } from "./util";
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : dflt);
@@ -25,7 +25,7 @@ try {
   });
   process.stderr.write(`wrote ${rows} rows to ${tableUri} in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   const env = { LHM_STORAGE_OPTIONS: JSON.stringify(storageOptions), AWS_EC2_METADATA_DISABLED: "true" };
-  type Sample = { ms: number; cpuMs: number; peakMB: number; digest: string };
+  type Sample = { ms: number; cpuMs: number; peakMB: number; digest: string; requests?: number };
   const samples: Record<string, Sample[]> = { toArray: [], stream: [], native: [] };
   // A process that does not finish in 2 minutes is killed and counted (the SDK paths have hung
   // here on moto: a read that never completes).
@@ -34,7 +34,11 @@ try {
     const order = r % 2 ? ["native", "stream", "toArray"] : ["toArray", "stream", "native"];
     for (const m of order) {
       try {
-        samples[m].push(runJson<Sample>(methodCmd(m, tableUri, "latest"), env, 120_000));
+        const before = s3.requests();
+        const sample = await runJsonAsync<Sample>(methodCmd(m, tableUri, "latest"), env, 120_000);
+        // The server logs a request as it answers it; let the last lines of its log arrive.
+        await new Promise((r) => setTimeout(r, 200));
+        samples[m].push({ ...sample, requests: s3.requests() - before });
         process.stderr.write(`  round ${r + 1} ${m}: ${samples[m].at(-1)!.ms.toFixed(0)} ms\n`);
       } catch (e) {
         hung[m]++;
@@ -46,7 +50,12 @@ try {
   const out = Object.fromEntries(
     Object.entries(samples).map(([m, s]) => [
       m,
-      { ms: median(s.map((x) => x.ms)), cpuMs: median(s.map((x) => x.cpuMs)), peakMB: median(s.map((x) => x.peakMB)) },
+      {
+        ms: median(s.map((x) => x.ms)),
+        cpuMs: median(s.map((x) => x.cpuMs)),
+        peakMB: median(s.map((x) => x.peakMB)),
+        requests: median(s.map((x) => x.requests ?? 0)),
+      },
     ]),
   );
   console.log(JSON.stringify({ rows, rounds, sameMaps: digests.size === 1, failed: hung, ...out }));

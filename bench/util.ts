@@ -16,6 +16,24 @@ export function runJson<T>(cmd: string[], env: Record<string, string> = {}, time
   return JSON.parse(p.stdout.toString().trim().split("\n").pop()!) as T;
 }
 
+/**
+ * runJson without blocking this process: for benches that serve the method's process themselves.
+ * (The object-store bench reads its S3 server's access log from a pipe; blocked in spawnSync, it
+ * stopped reading, the pipe filled, and the server stalled every client: the "hung" SDK runs.)
+ */
+export async function runJsonAsync<T>(cmd: string[], env: Record<string, string> = {}, timeoutMs?: number): Promise<T> {
+  const p = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", env: { ...process.env, RUST_LOG: "error", ...env } });
+  const timer = timeoutMs ? setTimeout(() => p.kill("SIGKILL"), timeoutMs) : undefined;
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`${cmd.join(" ")} failed (${code ?? p.signalCode}): ${stderr}`);
+  return JSON.parse(stdout.trim().split("\n").pop()!) as T;
+}
+
 /** The command that runs one load path (bench/method.ts) in a process of its own. */
 export const methodCmd = (method: string, tablePath: string, sdkLine: string): string[] => [
   process.execPath,
