@@ -1,7 +1,8 @@
 // Before / after a change, in ONE process: this checkout's addon against another checkout's (built
 // with the same cargo features, e.g. a `git worktree` of the commit before), alternating, on the
-// same table: buildHashMaps, the filter loop (baseHashMap.get per row), planChanges and a walk of
-// baseHashMap. Both addons are loaded side by side (each is its own .node file).
+// same table: buildHashMaps, the filter loop (baseHashMap.get per row), a walk of baseHashMap and
+// planChanges, each step in a phase of its own. Both addons are loaded side by side (each is its
+// own .node file).
 // Usage: bun bench/compare-builds.ts <other checkout> <tablePath> [rounds]
 //   e.g. git worktree add /tmp/before <commit> && (cd /tmp/before && npm run build)
 //        bun bench/compare-builds.ts /tmp/before ~/.cache/lance-hashmaps/bench-tables/latest-0.39.0-450000-768/embeddings.lance
@@ -41,34 +42,50 @@ const loops = new Map(builds.map(([name]) => [name, makeLoop()]));
 
 const steps = ["buildHashMaps", "filter loop", "planChanges", "for..of baseHashMap"] as const;
 const times: Record<string, Record<string, number[]>> = {};
-for (const s of steps) times[s] = Object.fromEntries(builds.map(([n]) => [n, []]));
+for (const s of steps) times[s] = Object.fromEntries(builds.map(([name]) => [name, []]));
 const plans: Record<string, string> = {};
-
-for (let r = 0; r < rounds; r++) {
-  for (const [name, api] of r % 2 ? [...builds].reverse() : builds) {
-    Bun.gc(true);
-    let t0 = performance.now();
-    const maps = await api.buildHashMaps(tablePath);
-    times.buildHashMaps[name].push(performance.now() - t0);
-
-    t0 = performance.now();
-    const changed = loops.get(name)!(rows, maps.baseHashMap);
-    times["filter loop"][name].push(performance.now() - t0);
-    if (changed !== 0) throw new Error(`${name}: ${changed} lookups disagree`);
-
-    t0 = performance.now();
-    let n = 0;
-    for (const [key, v] of maps.baseHashMap) n += key.length + (v?.length ?? 0);
-    times["for..of baseHashMap"][name].push(performance.now() - t0);
-    if (n === 0) throw new Error("empty walk");
-
-    Bun.gc(true);
-    t0 = performance.now();
-    const plan = await api.planChanges(maps, items);
-    times.planChanges[name].push(performance.now() - t0);
-    plans[name] = JSON.stringify(plan);
+/** `rounds` rounds of `step` for each build, alternating which goes first; a GC before each. */
+async function alternate(step: (typeof steps)[number], run: (name: string, api: Api) => Promise<number>) {
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, api] of r % 2 ? [...builds].reverse() : builds) {
+      Bun.gc(true);
+      times[step][name].push(await run(name, api));
+    }
   }
 }
+
+// Each step in a phase of its own, so that one step's garbage does not land in another's timing.
+await alternate("buildHashMaps", async (_, api) => {
+  const t0 = performance.now();
+  await api.buildHashMaps(tablePath);
+  return performance.now() - t0;
+});
+const loaded = new Map<string, Awaited<ReturnType<Api["buildHashMaps"]>>>();
+for (const [name, api] of builds) loaded.set(name, await api.buildHashMaps(tablePath));
+await alternate("filter loop", async (name) => {
+  const t0 = performance.now();
+  const changed = loops.get(name)!(rows, loaded.get(name)!.baseHashMap);
+  const ms = performance.now() - t0;
+  if (changed !== 0) throw new Error(`${name}: ${changed} lookups disagree`);
+  return ms;
+});
+await alternate("for..of baseHashMap", async (name) => {
+  const t0 = performance.now();
+  let n = 0;
+  for (const [key, v] of loaded.get(name)!.baseHashMap) n += key.length + (v?.length ?? 0);
+  const ms = performance.now() - t0;
+  if (n === 0) throw new Error("empty walk");
+  return ms;
+});
+await alternate("planChanges", async (name, api) => {
+  const maps = await api.buildHashMaps(tablePath); // fresh: planChanges removes ids from existingIds
+  Bun.gc(true);
+  const t0 = performance.now();
+  const plan = await api.planChanges(maps, items);
+  const ms = performance.now() - t0;
+  plans[name] = JSON.stringify(plan);
+  return ms;
+});
 if (plans.this !== plans.other) throw new Error("the two builds plan differently");
 
 const out: Record<string, { thisMs: number; otherMs: number; ratio: number }> = {};

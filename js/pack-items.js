@@ -14,59 +14,63 @@ const SLICE_ITEMS = 8192;
  */
 const SLICE_UNITS = 1 << 24;
 
-/** The text to hash of `items[i]` (checked), and its id. */
-function readItem(items, i) {
+/** The error for `items[i]`, which is not a valid item (the slow path: only when one is bad). */
+function itemError(items, i) {
   const item = items[i];
   if (typeof item !== "object" || item === null) {
-    throw argError(
+    return argError(
       `items[${i}] must be an object { id, text, contextText? }, got ${item === null ? "null" : typeof item}`,
     );
   }
-  const id = item.id;
-  if (typeof id !== "string") throw argError(`items[${i}].id must be a string, got ${typeof id}`);
+  if (typeof item.id !== "string") return argError(`items[${i}].id must be a string, got ${typeof item.id}`);
   const ctx = item.contextText;
-  let text;
-  if (typeof ctx === "string" && ctx !== "") {
-    text = ctx;
-  } else if (ctx === undefined || ctx === null || ctx === "") {
-    text = item.text;
-    if (typeof text !== "string") {
-      throw argError(`items[${i}].text must be a string, got ${typeof text}`);
-    }
-  } else {
-    throw argError(`items[${i}].contextText must be a string, got ${typeof ctx}`);
+  if (ctx === undefined || ctx === null || ctx === "") {
+    return argError(`items[${i}].text must be a string, got ${typeof item.text}`);
   }
-  return { id, text };
+  return argError(`items[${i}].contextText must be a string, got ${typeof ctx}`);
 }
 
 /**
  * Calls `send(ids, idLens, texts, textLens)` for each slice of `items`, in order. A slice ends
- * after SLICE_ITEMS items or once it holds SLICE_UNITS code units, whichever comes first.
+ * after SLICE_ITEMS items or once it holds SLICE_UNITS code units, whichever comes first. Each
+ * item's text is `contextText || text`, as the service hashes it. (One loop with no allocation
+ * per item: this runs for every item of every batch.)
  */
 function packItems(items, send, limits = { items: SLICE_ITEMS, units: SLICE_UNITS }) {
   let start = 0;
   while (start < items.length) {
-    const ids = [];
-    const texts = [];
+    const most = Math.min(limits.items, items.length - start);
+    // Joined with Array#join: building ropes with `+=` looks 3x faster here, but the engine then
+    // flattens them when the addon reads them, and planChanges as a whole used 15% more CPU.
+    const ids = new Array(most);
+    const texts = new Array(most);
+    const idLens = new Uint32Array(most);
+    const textLens = new Uint32Array(most);
     let units = 0;
-    let i = start;
-    while (i < items.length && ids.length < limits.items && (ids.length === 0 || units < limits.units)) {
-      const { id, text } = readItem(items, i);
+    let n = 0;
+    for (; n < most; n++) {
+      const item = items[start + n];
+      if (typeof item !== "object" || item === null) throw itemError(items, start + n);
+      const id = item.id;
+      const ctx = item.contextText;
+      let text;
+      if (typeof ctx === "string" && ctx !== "") text = ctx;
+      else if (ctx === undefined || ctx === null || ctx === "") text = item.text;
+      if (typeof id !== "string" || typeof text !== "string") throw itemError(items, start + n);
       // Would this item take the slice over the limit? Then it starts the next one.
-      if (ids.length > 0 && units + id.length + text.length > limits.units) break;
-      ids.push(id);
-      texts.push(text);
+      if (n > 0 && units + id.length + text.length > limits.units) break;
+      ids[n] = id;
+      texts[n] = text;
+      idLens[n] = id.length;
+      textLens[n] = text.length;
       units += id.length + text.length;
-      i++;
     }
-    const idLens = new Uint32Array(ids.length);
-    const textLens = new Uint32Array(texts.length);
-    for (let k = 0; k < ids.length; k++) {
-      idLens[k] = ids[k].length;
-      textLens[k] = texts[k].length;
+    if (n < most) {
+      ids.length = n;
+      texts.length = n;
     }
-    send(ids.join(""), idLens, texts.join(""), textLens);
-    start = i;
+    send(ids.join(""), idLens.subarray(0, n), texts.join(""), textLens.subarray(0, n));
+    start += n;
   }
 }
 

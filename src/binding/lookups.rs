@@ -69,8 +69,10 @@ pub unsafe fn read_key<T>(
     // cut came back at most 4 bytes (the longest UTF-8 character) short of the buffer's 255: a
     // shorter one is whole. U+FFFD (first byte 0xEF) may stand for a lone surrogate. Such keys,
     // and long ones, are read again in full.
-    if len + 4 < KEY_BUF && memchr::memchr(0xEF, &buf[..len]).is_none() {
-        return Ok(f(Some(&buf[..len])));
+    let text = &buf[..len.min(KEY_BUF)];
+    // (`is_ascii` first: ids are mostly ASCII, and it is inlined where memchr is a call.)
+    if len + 4 < KEY_BUF && (text.is_ascii() || memchr::memchr(0xEF, text).is_none()) {
+        return Ok(f(Some(text)));
     }
     // SAFETY: `key` is a live handle in `env` (this function's contract) and a string (the engine
     // read it as one above); `JsString` only wraps it.

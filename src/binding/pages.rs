@@ -40,20 +40,20 @@ fn utf16_len(b: &[u8]) -> u32 {
 }
 
 /// One page's joined text and the UTF-16 length of each part.
-struct TextBuilder {
+pub(super) struct TextBuilder {
     bytes: Vec<u8>,
     lens: Vec<u32>,
 }
 
 impl TextBuilder {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             bytes: Vec::with_capacity(PAGE_BYTES + 256),
             lens: Vec::with_capacity(1024),
         }
     }
 
-    fn push(&mut self, part: &[u8]) {
+    pub(super) fn push(&mut self, part: &[u8]) {
         self.bytes.extend_from_slice(part);
         self.lens.push(utf16_len(part));
     }
@@ -63,7 +63,7 @@ impl TextBuilder {
     }
 
     /// The text, checked once as a whole (the parts are copied unchecked from the id store).
-    fn text(bytes: Vec<u8>) -> std::result::Result<PageText, LoadError> {
+    pub(super) fn text(bytes: Vec<u8>) -> std::result::Result<PageText, LoadError> {
         let s = String::from_utf8(bytes)
             .map_err(|_| LoadError::new(ErrorCode::Internal, "an id is not valid UTF-8"))?;
         Ok(if s.is_ascii() {
@@ -73,7 +73,7 @@ impl TextBuilder {
         })
     }
 
-    fn finish(self) -> std::result::Result<(PageText, Uint32Array), LoadError> {
+    pub(super) fn finish(self) -> std::result::Result<(PageText, Uint32Array), LoadError> {
         Ok((Self::text(self.bytes)?, self.lens.into()))
     }
 }
