@@ -34,6 +34,7 @@ impl IdSet {
 struct IdsHas(Rc<IdSet>);
 
 impl KeyFn for IdsHas {
+    #[inline]
     fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
         let state = self.0.state()?;
         Ok(Answer::Bool(key.is_some_and(|k| state.has(k))))
@@ -44,6 +45,7 @@ impl KeyFn for IdsHas {
 struct IdsDelete(Rc<IdSet>);
 
 impl KeyFn for IdsDelete {
+    #[inline]
     fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
         let mut state = self.0.state()?;
         Ok(Answer::Bool(key.is_some_and(|k| state.delete(k))))

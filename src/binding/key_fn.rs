@@ -8,6 +8,7 @@
 use super::errors::{coded, from_panic};
 use super::lookups::read_key;
 use super::test_hooks::maybe_panic;
+use crate::core::maps::text_hash::hex_lower_bytes;
 use crate::core::{ErrorCode, LoadError};
 use napi::bindgen_prelude::*;
 use std::ffi::{c_void, CString};
@@ -16,8 +17,9 @@ use std::ptr;
 
 /// What a key function answers.
 pub enum Answer<'a> {
-    /// 64 hex characters (a digest), made as Latin-1: nothing to decode.
-    Hex([u8; 64]),
+    /// A digest, answered as its 64 lowercase hex characters, made as Latin-1 (nothing to
+    /// decode). Borrowed until then: no 64-byte answer is moved through the call's layers.
+    Digest(&'a [u8; 32]),
     /// UTF-8 text.
     Text(&'a str),
     Null,
@@ -136,6 +138,7 @@ unsafe extern "C" fn call<T: KeyFn>(
 }
 
 /// The JS value of `answer` (or a thrown error when the engine cannot make it).
+#[inline]
 fn make(env: sys::napi_env, answer: Answer<'_>) -> sys::napi_value {
     let mut out = ptr::null_mut();
     // SAFETY: `env` is the env of the call in progress, on its JS thread; each call reads only the
@@ -143,7 +146,8 @@ fn make(env: sys::napi_env, answer: Answer<'_>) -> sys::napi_value {
     // writes one handle into `out`.
     let status = unsafe {
         match answer {
-            Answer::Hex(hex) => {
+            Answer::Digest(d) => {
+                let hex = hex_lower_bytes(d);
                 sys::napi_create_string_latin1(env, hex.as_ptr().cast(), 64, &mut out)
             }
             Answer::Text(s) => {

@@ -3,7 +3,6 @@
 
 use super::errors::{guard, guard_napi};
 use super::key_fn::{create_key_fn, Answer, KeyFn};
-use crate::core::maps::text_hash::hex_lower_bytes;
 use crate::core::{HashMapsData, HashRef, LoadError};
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue};
@@ -46,6 +45,7 @@ pub fn with_key<T>(key: JsString, f: impl FnOnce(Option<&[u8]>) -> T) -> Result<
 ///
 /// # Safety
 /// `key` must be a live handle of the call in progress in `env`, on `env`'s JS thread.
+#[inline]
 pub unsafe fn read_key<T>(
     env: sys::napi_env,
     key: sys::napi_value,
@@ -86,12 +86,13 @@ pub unsafe fn read_key<T>(
 struct BaseGet(Arc<HashMapsData>);
 
 impl KeyFn for BaseGet {
+    #[inline]
     fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
         let Some(base) = key.and_then(|k| self.0.find_base(k)) else {
             return Ok(Answer::Undefined);
         };
         Ok(match self.0.base_hash(base) {
-            HashRef::Digest(d) => Answer::Hex(hex_lower_bytes(d)),
+            HashRef::Digest(d) => Answer::Digest(d),
             HashRef::Verbatim(s) => Answer::Text(s),
             HashRef::Null => Answer::Null,
         })
@@ -102,6 +103,7 @@ impl KeyFn for BaseGet {
 struct BaseHas(Arc<HashMapsData>);
 
 impl KeyFn for BaseHas {
+    #[inline]
     fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
         Ok(Answer::Bool(
             key.is_some_and(|k| self.0.find_base(k).is_some()),
