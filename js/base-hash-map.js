@@ -28,13 +28,17 @@ function* basePages(maps) {
   }
 }
 
-/** Calls `fn(baseId, hash)` for each entry of a page, in order. */
-function decodeBasePage({ keys, keyLens, values, valueLens }, fn) {
-  for (let i = 0, k = 0, v = 0; i < keyLens.length; i++) {
-    const key = keys.slice(k, (k += keyLens[i]));
+/** A page's base ids and hashes, as two arrays. */
+function decodeBasePage({ keys, keyLens, values, valueLens }) {
+  const n = keyLens.length;
+  const baseIds = new Array(n);
+  const hashes = new Array(n);
+  for (let i = 0, k = 0, v = 0; i < n; i++) {
+    baseIds[i] = keys.slice(k, (k += keyLens[i]));
     const len = valueLens[i];
-    fn(key, len === NULL_LEN ? null : values.slice(v, (v += len)));
+    hashes[i] = len === NULL_LEN ? null : values.slice(v, (v += len));
   }
+  return [baseIds, hashes];
 }
 
 class BaseHashMap extends ReadonlyMapView {
@@ -81,8 +85,8 @@ class BaseHashMap extends ReadonlyMapView {
     return basePages(this.#maps);
   }
 
-  [DECODE](page, fn) {
-    decodeBasePage(page, fn);
+  [DECODE](page) {
+    return decodeBasePage(page);
   }
 }
 

@@ -26,15 +26,19 @@ function* chunkPages(maps) {
   }
 }
 
-/** Calls `fn(baseId, ids)` for each entry of a page, in order. */
-function decodeChunksPage({ keys, keyLens, ids, idLens, counts }, fn) {
-  for (let i = 0, k = 0, p = 0, n = 0; i < keyLens.length; i++) {
-    const key = keys.slice(k, (k += keyLens[i]));
+/** A page's base ids and id lists, as two arrays. */
+function decodeChunksPage({ keys, keyLens, ids, idLens, counts }) {
+  const n = keyLens.length;
+  const baseIds = new Array(n);
+  const lists = new Array(n);
+  for (let i = 0, k = 0, p = 0, m = 0; i < n; i++) {
+    baseIds[i] = keys.slice(k, (k += keyLens[i]));
     const count = counts[i];
     const list = new Array(count);
-    for (let j = 0; j < count; j++, n++) list[j] = ids.slice(p, (p += idLens[n]));
-    fn(key, list);
+    for (let j = 0; j < count; j++, m++) list[j] = ids.slice(p, (p += idLens[m]));
+    lists[i] = list;
   }
+  return [baseIds, lists];
 }
 
 class ExistingChunks extends ReadonlyMapView {
@@ -77,8 +81,8 @@ class ExistingChunks extends ReadonlyMapView {
     return chunkPages(this.#maps);
   }
 
-  [DECODE](page, fn) {
-    decodeChunksPage(page, fn);
+  [DECODE](page) {
+    return decodeChunksPage(page);
   }
 }
 

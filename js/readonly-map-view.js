@@ -8,31 +8,85 @@ const ENTRIES = Symbol("entries");
 const EACH = Symbol("each");
 
 /** What a subclass defines: a generator of its pages (what the native side hands over at once),
- * in order, and how a page decodes into `fn(key, value)` calls. */
+ * in order, and how a page decodes into its keys and values (two arrays of the same length). */
 const PAGES = Symbol("pages");
 const DECODE = Symbol("decode");
 
+/** %IteratorPrototype%: gives the iterators below `[Symbol.iterator]` and, where the engine has
+ * them, the iterator helpers (`map`, `filter`, `take`, `toArray`, …), as a Map's iterators have. */
+const ITERATOR_PROTOTYPE = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+const EMPTY = [];
+const KIND_ENTRIES = 0;
+const KIND_KEYS = 1;
+const KIND_VALUES = 2;
+
+/**
+ * An iterator over a view's entries, keys or values, decoding a page at a time. A plain iterator
+ * object rather than a generator: a walk of baseHashMap is ~20% faster in Bun this way.
+ */
+class ViewIterator {
+  #view;
+  #pages;
+  #kind;
+  #keys = EMPTY;
+  #values = EMPTY;
+  #i = 0;
+
+  constructor(view, kind) {
+    this.#view = view;
+    this.#pages = view[PAGES]();
+    this.#kind = kind;
+  }
+
+  next() {
+    while (this.#i >= this.#keys.length) {
+      const pages = this.#pages;
+      const r = pages === null ? null : pages.next();
+      if (r === null || r.done) {
+        this.#pages = null;
+        this.#keys = this.#values = EMPTY;
+        return { value: undefined, done: true };
+      }
+      [this.#keys, this.#values] = this.#view[DECODE](r.value);
+      this.#i = 0;
+    }
+    const i = this.#i++;
+    const kind = this.#kind;
+    const value =
+      kind === KIND_ENTRIES ? [this.#keys[i], this.#values[i]] : kind === KIND_KEYS ? this.#keys[i] : this.#values[i];
+    return { value, done: false };
+  }
+
+  /** Ends the walk (a `for … of` that breaks calls this): the pages left are never read. */
+  return(value) {
+    this.#pages = null;
+    this.#keys = this.#values = EMPTY;
+    return { value, done: true };
+  }
+}
+Object.setPrototypeOf(ViewIterator.prototype, ITERATOR_PROTOTYPE);
+Object.defineProperty(ViewIterator.prototype, Symbol.toStringTag, { value: "Map Iterator", configurable: true });
+
 class ReadonlyMapView {
-  /** A new generator of the [key, value] entries, in order, decoding one page at a time. */
-  *[ENTRIES]() {
+  /** A new iterator of the [key, value] entries, in order. */
+  [ENTRIES]() {
+    return new ViewIterator(this, KIND_ENTRIES);
+  }
+
+  /** Calls `fn(key, value)` for every entry, in order: no entry arrays. */
+  [EACH](fn) {
     for (const page of this[PAGES]()) {
-      const entries = [];
-      this[DECODE](page, (k, v) => entries.push([k, v]));
-      yield* entries;
+      const [keys, values] = this[DECODE](page);
+      for (let i = 0; i < keys.length; i++) fn(keys[i], values[i]);
     }
   }
 
-  /** Calls `fn(key, value)` for every entry, in order: no entry arrays, no generator step each. */
-  [EACH](fn) {
-    for (const page of this[PAGES]()) this[DECODE](page, fn);
+  keys() {
+    return new ViewIterator(this, KIND_KEYS);
   }
 
-  *keys() {
-    for (const e of this[ENTRIES]()) yield e[0];
-  }
-
-  *values() {
-    for (const e of this[ENTRIES]()) yield e[1];
+  values() {
+    return new ViewIterator(this, KIND_VALUES);
   }
 
   entries() {
