@@ -148,14 +148,16 @@ export declare function loadMaps(args: LoadArgs, abort: AbortFlag, onProgress?: 
 export declare function mapsInfo(maps: ExternalObject<HashMapsData>): Array<number>
 
 /**
- * The plan, packed: `toEmbed` indexes, their hashes as one hex string (64 characters each), the
- * ids to delete joined (with lengths) and as id indexes of the maps.
+ * The plan, packed: `toEmbed` indexes, their hashes as hex (64 characters each, 64 to a string),
+ * the ids to delete joined into strings (with lengths) and as id indexes of the maps.
  */
 export interface PackedPlan {
   toEmbed: Uint32Array
-  hex: string
+  /** 64 hashes per string (the last may have fewer). */
+  hex: string[]
   skipped: number
-  ids: string
+  /** The ids, in strings of at most 4096 bytes; no id straddles two. */
+  ids: string[]
   idLens: Uint32Array
   idIndexes: Uint32Array
 }

@@ -116,6 +116,46 @@ describe("planChanges", () => {
     });
   }
 
+  test("results handed back in 4 KB strings: hundreds of hashes, long and multi-byte ids to delete", async () => {
+    const d = tempDir("plan-chunks");
+    try {
+      // 300 bases of 3 chunks with 3-byte characters (4 KB strings hold fewer ids than their UTF-16
+      // length suggests), one 5,000-character id (a string of its own), then items that change
+      // every base: 300 hashes (5 strings of hex) and 901 ids to delete (~60 KB).
+      const rows = [];
+      for (let b = 0; b < 300; b++) {
+        for (let c = 0; c < 3; c++)
+          rows.push({ id: `文書-${b}-${"ü".repeat(b % 7)}#${c}`, text_hash: bunSha(`old ${b}`) });
+      }
+      rows.push({ id: `long-${"x".repeat(5000)}`, text_hash: bunSha("old") });
+      await latest.write(d, rows);
+      const batch: Item[] = rows
+        .filter((_, i) => i % 3 === 0)
+        .map((r, k) => ({ id: r.id.replace(/#0$/, ""), text: `new ${k}` }));
+      for (const forceAll of [false, true]) {
+        const maps = await buildHashMaps(join(d, "embeddings.lance"));
+        const ref = await referenceMaps(await latest.open(d));
+        const got = await planChanges(maps, batch, { forceAll });
+        expect(got.hashes.length).toBe(301);
+        expect(got.idsToDelete.length).toBe(901);
+        expect(got).toEqual(referencePlan(ref, batch, forceAll));
+      }
+    } finally {
+      removeDir(d);
+    }
+  });
+
+  test("a falsy contextText of another type means text, as `contextText || text` does", async () => {
+    const maps = await buildHashMaps(tablePath);
+    const ref = await referenceMaps(await latest.open(dir));
+    const odd = [false, 0, Number.NaN, null, undefined, ""].map((contextText, k) => ({
+      id: `odd-${k}`,
+      text: "alpha",
+      contextText,
+    }));
+    expect(await planChanges(maps, odd as unknown as Item[])).toEqual(referencePlan(ref, odd as unknown as Item[]));
+  });
+
   test("generated batches of every kind agree with the loop", async () => {
     const ref0 = await referenceMaps(await latest.open(dir));
     let seed = 5;

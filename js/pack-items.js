@@ -24,7 +24,7 @@ function itemError(items, i) {
   }
   if (typeof item.id !== "string") return argError(`items[${i}].id must be a string, got ${typeof item.id}`);
   const ctx = item.contextText;
-  if (ctx === undefined || ctx === null || ctx === "") {
+  if (!ctx) {
     return argError(`items[${i}].text must be a string, got ${typeof item.text}`);
   }
   return argError(`items[${i}].contextText must be a string, got ${typeof ctx}`);
@@ -54,8 +54,9 @@ function packItems(items, send, limits = { items: SLICE_ITEMS, units: SLICE_UNIT
       const id = item.id;
       const ctx = item.contextText;
       let text;
+      // `contextText || text`, as the service hashes: any falsy contextText means text.
       if (typeof ctx === "string" && ctx !== "") text = ctx;
-      else if (ctx === undefined || ctx === null || ctx === "") text = item.text;
+      else if (!ctx) text = item.text;
       if (typeof id !== "string" || typeof text !== "string") throw itemError(items, start + n);
       // Would this item take the slice over the limit? Then it starts the next one.
       if (n > 0 && units + id.length + text.length > limits.units) break;

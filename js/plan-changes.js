@@ -37,9 +37,13 @@ function readMaps(maps) {
   return { maps: handles.get(base), ids };
 }
 
+/** Hashes per string of the plan's `hex` (src/binding/pages.rs, TextChunks: 4096 bytes). */
+const HASHES_PER_STRING = 64;
+
 /**
  * The packed plan from the addon as the result's arrays. `kept`: the positions, among the plan's
- * candidate ids to delete, of those still in existingIds (each once).
+ * candidate ids to delete, of those still in existingIds (each once). The hashes and ids come in
+ * strings of 4 KB: a hash or id the caller keeps holds on to at most that much.
  */
 function unpack(p, kept) {
   const n = p.toEmbed.length;
@@ -47,11 +51,20 @@ function unpack(p, kept) {
   const hashes = new Array(n);
   for (let i = 0; i < n; i++) {
     toEmbed[i] = p.toEmbed[i];
-    hashes[i] = p.hex.slice(i * 64, i * 64 + 64);
+    const at = (i % HASHES_PER_STRING) * 64;
+    hashes[i] = p.hex[(i / HASHES_PER_STRING) | 0].slice(at, at + 64);
   }
   const m = p.idLens.length;
   const candidates = new Array(m);
-  for (let i = 0, q = 0; i < m; i++) candidates[i] = p.ids.slice(q, (q += p.idLens[i]));
+  // No id straddles two strings: one that does not fit in the rest of this one is in the next.
+  for (let i = 0, c = 0, q = 0, text = p.ids.length > 0 ? p.ids[0] : ""; i < m; i++) {
+    const len = p.idLens[i];
+    if (q + len > text.length) {
+      text = p.ids[++c];
+      q = 0;
+    }
+    candidates[i] = text.slice(q, (q += len));
+  }
   const idsToDelete = new Array(kept.length);
   for (let i = 0; i < kept.length; i++) idsToDelete[i] = candidates[kept[i]];
   return { toEmbed, hashes, skipped: p.skipped, idsToDelete };

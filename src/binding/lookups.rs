@@ -66,8 +66,9 @@ pub unsafe fn read_key<T>(
         other => return Err(Error::new(Status::from(other), "could not read a key")),
     }
     // The engines leave out a character that does not fit, never half of one, so a key that was
-    // cut came back at most 4 bytes (the longest UTF-8 character) short of the buffer's 255: a
-    // shorter one is whole. U+FFFD (first byte 0xEF) may stand for a lone surrogate. Such keys,
+    // cut came back at most 3 bytes short of the buffer's 255 (a 4-byte character that did not
+    // fit leaves at most 3 unused): 252 bytes or more may be cut, fewer (`len + 4 < 256`) are
+    // whole. U+FFFD (first byte 0xEF) may stand for a lone surrogate. Such keys,
     // and long ones, are read again in full.
     let text = &buf[..len.min(KEY_BUF)];
     // (`is_ascii` first: ids are mostly ASCII, and it is inlined where memchr is a call.)

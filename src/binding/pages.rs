@@ -78,6 +78,46 @@ impl TextBuilder {
     }
 }
 
+/// Parts handed back as several strings of at most [`CHUNK_BYTES`] bytes each (a part longer than
+/// that is a chunk of its own; no part straddles two chunks), with each part's UTF-16 length. For
+/// results the caller keeps pieces of: a slice of a JS string keeps all of it alive, so one kept
+/// hash of a batch must not hold the whole batch's text, and no string may reach the engines'
+/// length limit (V8: 2^29 - 24 characters) however large the batch.
+pub(super) struct TextChunks {
+    chunks: Vec<Vec<u8>>,
+    lens: Vec<u32>,
+}
+
+/// Bytes per string of [`TextChunks`] (at most 64 hashes of 64 hex characters).
+pub(super) const CHUNK_BYTES: usize = 4096;
+
+impl TextChunks {
+    pub(super) fn new() -> Self {
+        Self {
+            chunks: Vec::new(),
+            lens: Vec::new(),
+        }
+    }
+
+    pub(super) fn push(&mut self, part: &[u8]) {
+        match self.chunks.last_mut() {
+            Some(last) if last.len() + part.len() <= CHUNK_BYTES => last.extend_from_slice(part),
+            _ => self.chunks.push(part.to_vec()),
+        }
+        self.lens.push(utf16_len(part));
+    }
+
+    /// The strings (each checked as UTF-8 once) and the parts' UTF-16 lengths.
+    pub(super) fn finish(self) -> std::result::Result<(Vec<PageText>, Uint32Array), LoadError> {
+        let texts = self
+            .chunks
+            .into_iter()
+            .map(TextBuilder::text)
+            .collect::<std::result::Result<_, _>>()?;
+        Ok((texts, self.lens.into()))
+    }
+}
+
 /// Live ids of an id set, from position `from` on.
 #[napi(object, object_from_js = false)]
 pub struct IdsPage {

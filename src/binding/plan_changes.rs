@@ -4,7 +4,7 @@
 //! resolves with the plan packed for the JS layer to unpack.
 
 use super::errors::{coded, from_panic, guard};
-use super::pages::{PageText, TextBuilder};
+use super::pages::{PageText, TextChunks};
 use super::test_hooks::maybe_panic;
 use crate::core::maps::text_hash::hex_lower_bytes;
 use crate::core::plan::js_strings::JsStrings;
@@ -111,16 +111,18 @@ pub fn plan_add(
     })
 }
 
-/// The plan, packed: `toEmbed` indexes, their hashes as one hex string (64 characters each), the
-/// ids to delete joined (with lengths) and as id indexes of the maps.
+/// The plan, packed: `toEmbed` indexes, their hashes as hex (64 characters each, 64 to a string),
+/// the ids to delete joined into strings (with lengths) and as id indexes of the maps.
 #[napi(object, object_from_js = false)]
 pub struct PackedPlan {
     pub to_embed: Uint32Array,
-    #[napi(ts_type = "string")]
-    pub hex: Latin1String,
+    /// 64 hashes per string (the last may have fewer).
+    #[napi(ts_type = "string[]")]
+    pub hex: Vec<PageText>,
     pub skipped: u32,
-    #[napi(ts_type = "string")]
-    pub ids: PageText,
+    /// The ids, in strings of at most 4096 bytes; no id straddles two.
+    #[napi(ts_type = "string[]")]
+    pub ids: Vec<PageText>,
     pub id_lens: Uint32Array,
     pub id_indexes: Uint32Array,
 }
@@ -147,12 +149,13 @@ pub fn plan_finish<'env>(
             maybe_panic("plan-finish");
             let plan = merge(&data, &parts);
             // Bytes, made into Latin-1 strings (nothing for the engine to decode): pushing the hex
-            // digits as `char`s and handing over UTF-8 made planChanges 12% slower.
-            let mut hex = Vec::with_capacity(plan.hashes.len() * 64);
+            // digits as `char`s and handing over UTF-8 made planChanges 12% slower. In chunks of
+            // 64 hashes (see `TextChunks`).
+            let mut hex = TextChunks::new();
             for d in &plan.hashes {
-                hex.extend_from_slice(&hex_lower_bytes(d));
+                hex.push(&hex_lower_bytes(d));
             }
-            let mut ids = TextBuilder::new();
+            let mut ids = TextChunks::new();
             for &i in &plan.ids_to_delete {
                 ids.push(data.id_bytes(i));
             }
@@ -164,15 +167,8 @@ pub fn plan_finish<'env>(
         planned.map_err(coded)
     };
     env.spawn_future_with_callback(work, |_env, (plan, hex, ids)| {
-        let (Either::A(hex), (ids, id_lens)) = (
-            TextBuilder::text(hex).map_err(coded)?,
-            ids.finish().map_err(coded)?,
-        ) else {
-            return Err(coded(LoadError::new(
-                ErrorCode::Internal,
-                "planChanges: a hash is not hex",
-            )));
-        };
+        let (hex, _) = hex.finish().map_err(coded)?;
+        let (ids, id_lens) = ids.finish().map_err(coded)?;
         Ok(PackedPlan {
             to_embed: plan.to_embed.into(),
             hex,
