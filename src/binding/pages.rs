@@ -102,7 +102,11 @@ impl TextChunks {
     pub(super) fn push(&mut self, part: &[u8]) {
         match self.chunks.last_mut() {
             Some(last) if last.len() + part.len() <= CHUNK_BYTES => last.extend_from_slice(part),
-            _ => self.chunks.push(part.to_vec()),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK_BYTES.max(part.len()));
+                chunk.extend_from_slice(part);
+                self.chunks.push(chunk);
+            }
         }
         self.lens.push(utf16_len(part));
     }
