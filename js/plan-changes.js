@@ -46,28 +46,31 @@ const HASHES_PER_STRING = 64;
  * strings of 4 KB: a hash or id the caller keeps holds on to at most that much.
  */
 function unpack(p, kept) {
-  const n = p.toEmbed.length;
+  // Each property read once: the object comes from the addon, and a read of it in the loops would
+  // be a lookup per item.
+  const { toEmbed: embed, hex, idLens, ids, skipped } = p;
+  const n = embed.length;
   const toEmbed = new Array(n);
   const hashes = new Array(n);
   for (let i = 0; i < n; i++) {
-    toEmbed[i] = p.toEmbed[i];
+    toEmbed[i] = embed[i];
     const at = (i % HASHES_PER_STRING) * 64;
-    hashes[i] = p.hex[(i / HASHES_PER_STRING) | 0].slice(at, at + 64);
+    hashes[i] = hex[(i / HASHES_PER_STRING) | 0].slice(at, at + 64);
   }
-  const m = p.idLens.length;
+  const m = idLens.length;
   const candidates = new Array(m);
   // No id straddles two strings: one that does not fit in the rest of this one is in the next.
-  for (let i = 0, c = 0, q = 0, text = p.ids.length > 0 ? p.ids[0] : ""; i < m; i++) {
-    const len = p.idLens[i];
+  for (let i = 0, c = 0, q = 0, text = ids.length > 0 ? ids[0] : ""; i < m; i++) {
+    const len = idLens[i];
     if (q + len > text.length) {
-      text = p.ids[++c];
+      text = ids[++c];
       q = 0;
     }
     candidates[i] = text.slice(q, (q += len));
   }
   const idsToDelete = new Array(kept.length);
   for (let i = 0; i < kept.length; i++) idsToDelete[i] = candidates[kept[i]];
-  return { toEmbed, hashes, skipped: p.skipped, idsToDelete };
+  return { toEmbed, hashes, skipped, idsToDelete };
 }
 
 async function planChanges(maps, items, options) {
