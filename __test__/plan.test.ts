@@ -145,6 +145,25 @@ describe("planChanges", () => {
     }
   });
 
+  test("a few changes in a large table, some bases twice: each id to delete once, as the loop does", async () => {
+    const d = tempDir("plan-sparse");
+    try {
+      const rows = [];
+      for (let b = 0; b < 1000; b++)
+        for (let c = 0; c < 2; c++) rows.push({ id: `doc-${b}#${c}`, text_hash: bunSha(`t${b}`) });
+      await latest.write(d, rows);
+      const batch: Item[] = [3, 500, 3, 999, 500, 42].map((b, k) => ({ id: `doc-${b}`, text: `changed ${k}` }));
+      const maps = await buildHashMaps(join(d, "embeddings.lance"));
+      const ref = await referenceMaps(await latest.open(d));
+      const got = await planChanges(maps, batch);
+      expect(got.idsToDelete.length).toBe(8);
+      expect(got).toEqual(referencePlan(ref, batch));
+      expect(maps.existingIds.size).toBe(ref.existingIds.size);
+    } finally {
+      removeDir(d);
+    }
+  });
+
   test("a falsy contextText of another type means text, as `contextText || text` does", async () => {
     const maps = await buildHashMaps(tablePath);
     const ref = await referenceMaps(await latest.open(dir));
