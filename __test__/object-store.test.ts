@@ -23,6 +23,7 @@ import {
   startSilentServer,
   unusedEndpoint,
   type AzuriteServer,
+  type S3Key,
   type S3Server,
   type StoredObject,
 } from "../fixtures/object-store/servers";
@@ -268,7 +269,7 @@ test("a table on local disk written with the same calls reads the same through t
 // key id is E_ACCESS — never "no table" — and no message holds a secret.
 describe("S3 (moto) checking credentials", () => {
   let server: S3Server;
-  let key: { id: string; secret: string };
+  let key: S3Key;
   const bucket = "lhm-checked";
   const dbUri = `s3://${bucket}/db`;
   const uri = `${dbUri}/embeddings.lance`;

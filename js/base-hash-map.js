@@ -4,29 +4,11 @@
 
 // Taken off the module once: the hot methods call them directly.
 const { baseLookups, basePage, mapsInfo } = require("../native.js");
-const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
+const { INTERNAL, handles, notConstructible } = require("./internal.js");
 const { fromNative } = require("./errors.js");
-const { ReadonlyMapView, PAGES, DECODE } = require("./readonly-map-view.js");
+const { ReadonlyMapView, PAGES, DECODE, cursorPages } = require("./readonly-map-view.js");
 
 const NULL_LEN = 0xffffffff;
-
-/** The pages of `maps`' entries, in insertion order. */
-function* basePages(maps) {
-  let id = 0;
-  let index = 0;
-  for (;;) {
-    let page;
-    try {
-      page = basePage(maps, id, index, PAGE_ENTRIES);
-    } catch (e) {
-      throw fromNative(e);
-    }
-    yield page;
-    if (page.done) return;
-    id = page.nextId;
-    index = page.nextIndex;
-  }
-}
 
 /** A page's base ids and hashes, as two arrays. */
 function decodeBasePage({ keys, keyLens, values, valueLens }) {
@@ -82,7 +64,7 @@ class BaseHashMap extends ReadonlyMapView {
   }
 
   [PAGES]() {
-    return basePages(this.#maps);
+    return cursorPages(basePage, this.#maps);
   }
 
   [DECODE](page) {

@@ -4,27 +4,9 @@
 
 // Taken off the module once: the hot methods call them directly.
 const { chunksGet, baseLookups, chunksPage, mapsInfo } = require("../native.js");
-const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
+const { INTERNAL, handles, notConstructible } = require("./internal.js");
 const { fromNative } = require("./errors.js");
-const { ReadonlyMapView, PAGES, DECODE } = require("./readonly-map-view.js");
-
-/** The pages of `maps`' entries, in insertion order. */
-function* chunkPages(maps) {
-  let id = 0;
-  let index = 0;
-  for (;;) {
-    let page;
-    try {
-      page = chunksPage(maps, id, index, PAGE_ENTRIES);
-    } catch (e) {
-      throw fromNative(e);
-    }
-    yield page;
-    if (page.done) return;
-    id = page.nextId;
-    index = page.nextIndex;
-  }
-}
+const { ReadonlyMapView, PAGES, DECODE, cursorPages } = require("./readonly-map-view.js");
 
 /** A page's base ids and id lists, as two arrays. */
 function decodeChunksPage({ keys, keyLens, ids, idLens, counts }) {
@@ -78,7 +60,7 @@ class ExistingChunks extends ReadonlyMapView {
   }
 
   [PAGES]() {
-    return chunkPages(this.#maps);
+    return cursorPages(chunksPage, this.#maps);
   }
 
   [DECODE](page) {

@@ -37,7 +37,7 @@ function readMaps(maps) {
   return { maps: handles.get(base), ids };
 }
 
-/** Hashes per string of the plan's `hex` (src/binding/pages.rs, TextChunks: 4096 bytes). */
+/** Hashes per string of the plan's `hex` (HASHES_PER_STRING in src/binding/plan_changes.rs). */
 const HASHES_PER_STRING = 64;
 
 /**

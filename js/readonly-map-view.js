@@ -3,6 +3,8 @@
 // decode a page at a time; forEach and toMap call straight through, without an entry array each.
 
 const { CUSTOM, describe } = require("./inspect.js");
+const { PAGE_ENTRIES } = require("./internal.js");
+const { fromNative } = require("./errors.js");
 
 const ENTRIES = Symbol("entries");
 const EACH = Symbol("each");
@@ -11,6 +13,27 @@ const EACH = Symbol("each");
  * in order, and how a page decodes into its keys and values (two arrays of the same length). */
 const PAGES = Symbol("pages");
 const DECODE = Symbol("decode");
+
+/**
+ * The pages the native `pageFn(maps, id, index, max)` (basePage, chunksPage) hands over, in order:
+ * each page says where the next one starts (`nextId`, `nextIndex`) and whether it is the last.
+ */
+function* cursorPages(pageFn, maps) {
+  let id = 0;
+  let index = 0;
+  for (;;) {
+    let page;
+    try {
+      page = pageFn(maps, id, index, PAGE_ENTRIES);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    yield page;
+    if (page.done) return;
+    id = page.nextId;
+    index = page.nextIndex;
+  }
+}
 
 /** %IteratorPrototype%: gives the iterators below `[Symbol.iterator]` and, where the engine has
  * them, the iterator helpers (`map`, `filter`, `take`, `toArray`, …), as a Map's iterators have. */
@@ -120,4 +143,4 @@ class ReadonlyMapView {
   }
 }
 
-module.exports = { ReadonlyMapView, PAGES, DECODE };
+module.exports = { ReadonlyMapView, PAGES, DECODE, cursorPages };

@@ -46,14 +46,14 @@ pub(super) struct TextBuilder {
 }
 
 impl TextBuilder {
-    pub(super) fn new() -> Self {
+    fn new() -> Self {
         Self {
             bytes: Vec::with_capacity(PAGE_BYTES + 256),
             lens: Vec::with_capacity(1024),
         }
     }
 
-    pub(super) fn push(&mut self, part: &[u8]) {
+    fn push(&mut self, part: &[u8]) {
         self.bytes.extend_from_slice(part);
         self.lens.push(utf16_len(part));
     }
@@ -73,7 +73,7 @@ impl TextBuilder {
         })
     }
 
-    pub(super) fn finish(self) -> std::result::Result<(PageText, Uint32Array), LoadError> {
+    fn finish(self) -> std::result::Result<(PageText, Uint32Array), LoadError> {
         Ok((Self::text(self.bytes)?, self.lens.into()))
     }
 }
@@ -88,8 +88,8 @@ pub(super) struct TextChunks {
     lens: Vec<u32>,
 }
 
-/// Bytes per string of [`TextChunks`] (at most 64 hashes of 64 hex characters).
-pub(super) const CHUNK_BYTES: usize = 4096;
+/// Bytes per string of [`TextChunks`].
+const CHUNK_BYTES: usize = 4096;
 
 impl TextChunks {
     pub(super) fn new() -> Self {

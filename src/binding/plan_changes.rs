@@ -4,7 +4,7 @@
 //! resolves with the plan packed for the JS layer to unpack.
 
 use super::errors::{coded, from_panic, guard};
-use super::pages::{PageText, TextChunks};
+use super::pages::{PageText, TextBuilder, TextChunks};
 use super::test_hooks::maybe_panic;
 use crate::core::maps::text_hash::hex_lower_bytes;
 use crate::core::plan::js_strings::JsStrings;
@@ -111,12 +111,15 @@ pub fn plan_add(
     })
 }
 
+/// Hashes per string of [`PackedPlan::hex`] (js/plan-changes.js reads them by this count): 4 KB.
+const HASHES_PER_STRING: usize = 64;
+
 /// The plan, packed: `toEmbed` indexes, their hashes as hex (64 characters each, 64 to a string),
 /// the ids to delete joined into strings (with lengths) and as id indexes of the maps.
 #[napi(object, object_from_js = false)]
 pub struct PackedPlan {
     pub to_embed: Uint32Array,
-    /// 64 hashes per string (the last may have fewer).
+    /// 64 hashes per string (`HASHES_PER_STRING`; the last may have fewer).
     #[napi(ts_type = "string[]")]
     pub hex: Vec<PageText>,
     pub skipped: u32,
@@ -149,12 +152,13 @@ pub fn plan_finish<'env>(
             maybe_panic("plan-finish");
             let plan = merge(&data, &parts);
             // Bytes, made into Latin-1 strings (nothing for the engine to decode): pushing the hex
-            // digits as `char`s and handing over UTF-8 made planChanges 12% slower. In chunks of
-            // 64 hashes (see `TextChunks`).
-            let mut hex = TextChunks::new();
-            for d in &plan.hashes {
-                hex.push(&hex_lower_bytes(d));
-            }
+            // digits as `char`s and handing over UTF-8 made planChanges 12% slower. Several
+            // strings, for the reasons of `TextChunks`; every hash is 64 bytes, so no lengths.
+            let hex: Vec<Vec<u8>> = plan
+                .hashes
+                .chunks(HASHES_PER_STRING)
+                .map(|group| group.iter().flat_map(hex_lower_bytes).collect())
+                .collect();
             let mut ids = TextChunks::new();
             for &i in &plan.ids_to_delete {
                 ids.push(data.id_bytes(i));
@@ -167,7 +171,11 @@ pub fn plan_finish<'env>(
         planned.map_err(coded)
     };
     env.spawn_future_with_callback(work, |_env, (plan, hex, ids)| {
-        let (hex, _) = hex.finish().map_err(coded)?;
+        let hex = hex
+            .into_iter()
+            .map(TextBuilder::text)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(coded)?;
         let (ids, id_lens) = ids.finish().map_err(coded)?;
         Ok(PackedPlan {
             to_embed: plan.to_embed.into(),
