@@ -66,6 +66,13 @@ describe("baseHashMap and existingChunks behave like read-only Maps", () => {
     const e = baseHashMap.entries();
     e.return?.();
     expect(e.next().done).toBe(true);
+    // Like a Map's iterators: "[object Map Iterator]", and on %IteratorPrototype% (iterator helpers).
+    const tag = (x: unknown) => Object.prototype.toString.call(x);
+    const iteratorPrototype = (x: object) => Object.getPrototypeOf(Object.getPrototypeOf(x));
+    for (const it of [baseHashMap.keys(), baseHashMap.values(), baseHashMap.entries()]) {
+      expect(tag(it)).toBe(tag(ref.baseHashMap.keys()));
+      expect(iteratorPrototype(it)).toBe(iteratorPrototype(ref.baseHashMap.keys()));
+    }
   });
 
   test("toMap() and toSet() give plain JS collections in the same order", async () => {
