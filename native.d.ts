@@ -153,7 +153,7 @@ export declare function mapsInfo(maps: ExternalObject<HashMapsData>): Array<numb
  */
 export interface PackedPlan {
   toEmbed: Uint32Array
-  /** 64 hashes per string (`HASHES_PER_STRING`; the last may have fewer). */
+  /** Whole hashes, at most 64 to a string. */
   hex: string[]
   skipped: number
   /** The ids, in strings of at most 4096 bytes; no id straddles two. */

@@ -145,6 +145,31 @@ describe("planChanges", () => {
     }
   });
 
+  test("more hashes and ids to delete than one task of the addon packs: every one, in order", async () => {
+    const d = tempDir("plan-many");
+    try {
+      // 25,000 bases of 2 chunks (ids of 1- to 3-byte characters), every base changed: 50,000 ids
+      // to delete (the addon packs them 16,384 to a task) and 25,000 hashes over 4 slices.
+      const rows = [];
+      for (let b = 0; b < 25_000; b++) {
+        for (let c = 0; c < 2; c++)
+          rows.push({ id: `${["d", "ü", "文"][b % 3].repeat(1 + (b % 5))}-${b}#${c}`, text_hash: bunSha(`old ${b}`) });
+      }
+      await latest.write(d, rows);
+      const batch: Item[] = rows
+        .filter((_, i) => i % 2 === 0)
+        .map((r, k) => ({ id: r.id.replace(/#0$/, ""), text: k % 7 === 0 ? `old ${k}` : `new ${k}` }));
+      const maps = await buildHashMaps(join(d, "embeddings.lance"));
+      const ref = await referenceMaps(await latest.open(d));
+      const got = await planChanges(maps, batch);
+      expect(got.idsToDelete.length).toBe(2 * got.toEmbed.length);
+      expect(got.toEmbed.length).toBeGreaterThan(20_000);
+      expect(got).toEqual(referencePlan(ref, batch));
+    } finally {
+      removeDir(d);
+    }
+  });
+
   test("a few changes in a large table, some bases twice: each id to delete once, as the loop does", async () => {
     const d = tempDir("plan-sparse");
     try {

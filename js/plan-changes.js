@@ -37,9 +37,6 @@ function readMaps(maps) {
   return { maps: handles.get(base), ids };
 }
 
-/** Hashes per string of the plan's `hex` (HASHES_PER_STRING in src/binding/plan_changes.rs). */
-const HASHES_PER_STRING = 64;
-
 /**
  * The packed plan from the addon as the result's arrays. `kept`: the positions, among the plan's
  * candidate ids to delete, of those still in existingIds (each once). The hashes and ids come in
@@ -51,11 +48,12 @@ function unpack(p, kept) {
   const { toEmbed: embed, hex, idLens, ids, skipped } = p;
   const n = embed.length;
   const toEmbed = new Array(n);
+  for (let i = 0; i < n; i++) toEmbed[i] = embed[i];
+  // Whole hashes of 64 characters, back to back, a few dozen to a string.
   const hashes = new Array(n);
-  for (let i = 0; i < n; i++) {
-    toEmbed[i] = embed[i];
-    const at = (i % HASHES_PER_STRING) * 64;
-    hashes[i] = hex[(i / HASHES_PER_STRING) | 0].slice(at, at + 64);
+  for (let s = 0, i = 0; s < hex.length; s++) {
+    const text = hex[s];
+    for (let at = 0; at < text.length; at += 64) hashes[i++] = text.slice(at, at + 64);
   }
   const m = idLens.length;
   const candidates = new Array(m);

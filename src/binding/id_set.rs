@@ -5,7 +5,7 @@
 
 use super::errors::guard;
 use super::key_fn::{create_key_fn, Answer, KeyFn};
-use crate::core::maps::bits::BitVec;
+use crate::core::maps::bits::SeenIndexes;
 use crate::core::{ErrorCode, HashMapsData, IdSetState, LoadError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -107,11 +107,7 @@ pub fn ids_take_indexes(
         let mut state = ids.state()?;
         let data: &Arc<HashMapsData> = maps;
         let same = state.is_over(data);
-        // Each id once: a bit per id of the maps when the batch is large against them (no
-        // hashing; with a growing hash set this took 12 ms of a 409k-item plan), else a hash set.
-        let dense = indexes.len().saturating_mul(64) >= data.id_count();
-        let mut seen_bits = BitVec::filled(if dense { data.id_count() } else { 0 }, false);
-        let mut seen_set = hashbrown::HashSet::with_capacity(if dense { 0 } else { indexes.len() });
+        let mut seen = SeenIndexes::new(data.id_count(), indexes.len());
         let mut kept = Vec::new();
         for (k, &i) in indexes.iter().enumerate() {
             if (i as usize) >= data.id_count() {
@@ -120,13 +116,7 @@ pub fn ids_take_indexes(
                     format!("id index {i} is out of range"),
                 ));
             }
-            let first = if dense {
-                let seen = seen_bits.get(i as usize);
-                seen_bits.set(i as usize, true);
-                !seen
-            } else {
-                seen_set.insert(i)
-            };
+            let first = seen.insert(i);
             if !first {
                 continue;
             }

@@ -111,14 +111,15 @@ impl TextChunks {
         self.lens.push(utf16_len(part));
     }
 
-    /// The strings (each checked as UTF-8 once) and the parts' UTF-16 lengths.
-    pub(super) fn finish(self) -> std::result::Result<(Vec<PageText>, Uint32Array), LoadError> {
+    /// The strings (each checked as UTF-8 once) and the parts' UTF-16 lengths. (No JS values: it
+    /// runs off the JS thread.)
+    pub(super) fn finish(self) -> std::result::Result<(Vec<PageText>, Vec<u32>), LoadError> {
         let texts = self
             .chunks
             .into_iter()
             .map(TextBuilder::text)
             .collect::<std::result::Result<_, _>>()?;
-        Ok((texts, self.lens.into()))
+        Ok((texts, self.lens))
     }
 }
 

@@ -6,7 +6,6 @@
 use super::errors::{coded, from_panic, guard};
 use super::pages::{PageText, TextBuilder, TextChunks};
 use super::test_hooks::maybe_panic;
-use crate::core::maps::text_hash::hex_lower_bytes;
 use crate::core::plan::js_strings::JsStrings;
 use crate::core::plan::plan_changes::{merge, plan_slice, SlicePlan};
 use crate::core::{ErrorCode, HashMapsData, LoadError};
@@ -14,11 +13,14 @@ use futures::FutureExt;
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue};
 use napi_derive::napi;
+use rayon::prelude::*;
 use std::cell::RefCell;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-type PendingSlice = tokio::sync::oneshot::Receiver<std::result::Result<SlicePlan, LoadError>>;
+/// A slice's plan and its hashes as hex strings, made on the rayon pool.
+type PlannedSlice = (SlicePlan, Vec<PageText>);
+type PendingSlice = tokio::sync::oneshot::Receiver<std::result::Result<PlannedSlice, LoadError>>;
 
 /// One `planChanges` call in progress (on its JS thread only).
 pub struct Planner {
@@ -101,9 +103,15 @@ pub fn plan_add(
             // A panic must not unwind out of a rayon job: rayon would abort the process.
             let planned = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 maybe_panic("plan-slice");
-                plan_slice(&data, &ids, &texts, force_all)
+                let slice = plan_slice(&data, &ids, &texts, force_all);
+                let hex = slice
+                    .hex_strings(HASHES_PER_STRING)
+                    .into_iter()
+                    .map(TextBuilder::text)
+                    .collect::<std::result::Result<_, _>>()?;
+                Ok((slice, hex))
             }))
-            .map_err(|p| from_panic(p.as_ref()));
+            .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
             let _ = tx.send(planned);
         });
         pending.push(rx);
@@ -111,15 +119,17 @@ pub fn plan_add(
     })
 }
 
-/// Hashes per string of [`PackedPlan::hex`] (js/plan-changes.js reads them by this count): 4 KB.
+/// Hashes per string of [`PackedPlan::hex`] at most (4 KB), for the reasons of `TextChunks`.
 const HASHES_PER_STRING: usize = 64;
+/// Ids to delete per parallel task when they are put into strings.
+const IDS_PER_TASK: usize = 1 << 14;
 
 /// The plan, packed: `toEmbed` indexes, their hashes as hex (64 characters each, 64 to a string),
 /// the ids to delete joined into strings (with lengths) and as id indexes of the maps.
 #[napi(object, object_from_js = false)]
 pub struct PackedPlan {
     pub to_embed: Uint32Array,
-    /// 64 hashes per string (`HASHES_PER_STRING`; the last may have fewer).
+    /// Whole hashes, at most 64 to a string.
     #[napi(ts_type = "string[]")]
     pub hex: Vec<PageText>,
     pub skipped: u32,
@@ -141,48 +151,53 @@ pub fn plan_finish<'env>(
     let work = async move {
         let planned = AssertUnwindSafe(async move {
             let mut parts = Vec::with_capacity(slices.len());
+            let mut hex = Vec::new();
             for slice in slices {
-                parts.push(slice.await.map_err(|_| {
+                let (part, part_hex) = slice.await.map_err(|_| {
                     LoadError::new(
                         ErrorCode::Internal,
                         "a planning task ended without a result",
                     )
-                })??);
+                })??;
+                parts.push(part);
+                hex.extend(part_hex);
             }
             maybe_panic("plan-finish");
             let plan = merge(&data, &parts);
-            // Bytes, made into Latin-1 strings (nothing for the engine to decode): pushing the hex
-            // digits as `char`s and handing over UTF-8 made planChanges 12% slower. Several
-            // strings, for the reasons of `TextChunks`; every hash is 64 bytes, so no lengths.
-            let hex: Vec<Vec<u8>> = plan
-                .hashes
-                .chunks(HASHES_PER_STRING)
-                .map(|group| group.iter().flat_map(hex_lower_bytes).collect())
-                .collect();
-            let mut ids = TextChunks::new();
-            for &i in &plan.ids_to_delete {
-                ids.push(data.id_bytes(i));
+            // The ids into strings on every core (a string per task at least: each starts a new
+            // one).
+            let groups = plan
+                .ids_to_delete
+                .par_chunks(IDS_PER_TASK)
+                .map(|group| {
+                    let mut ids = TextChunks::new();
+                    for &i in group {
+                        ids.push(data.id_bytes(i));
+                    }
+                    ids.finish()
+                })
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            let mut ids = Vec::new();
+            let mut id_lens = Vec::with_capacity(plan.ids_to_delete.len());
+            for (texts, lens) in groups {
+                ids.extend(texts);
+                id_lens.extend(lens);
             }
-            Ok((plan, hex, ids))
+            Ok((plan, hex, ids, id_lens))
         })
         .catch_unwind()
         .await
         .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
         planned.map_err(coded)
     };
-    env.spawn_future_with_callback(work, |_env, (plan, hex, ids)| {
-        let hex = hex
-            .into_iter()
-            .map(TextBuilder::text)
-            .collect::<std::result::Result<_, _>>()
-            .map_err(coded)?;
-        let (ids, id_lens) = ids.finish().map_err(coded)?;
+    // On the JS thread only what makes JS values: the strings were made and checked above.
+    env.spawn_future_with_callback(work, |_env, (plan, hex, ids, id_lens)| {
         Ok(PackedPlan {
             to_embed: plan.to_embed.into(),
             hex,
             skipped: plan.skipped,
             ids,
-            id_lens,
+            id_lens: id_lens.into(),
             id_indexes: plan.ids_to_delete.into(),
         })
     })

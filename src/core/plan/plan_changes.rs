@@ -3,9 +3,9 @@
 
 use super::js_strings::JsStrings;
 use crate::core::maps::base_id::base_id;
-use crate::core::maps::hash_maps_data::{BaseRef, HashMapsData};
-use crate::core::maps::text_hash::HashRef;
-use hashbrown::HashSet;
+use crate::core::maps::bits::SeenIndexes;
+use crate::core::maps::hash_maps_data::{BaseRef, Chunks, HashMapsData};
+use crate::core::maps::text_hash::{hex_lower_bytes, HashRef};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -75,6 +75,24 @@ impl SlicePlan {
             });
         }
         self.len += 1;
+    }
+}
+
+impl SlicePlan {
+    /// The digests of the items to embed as lowercase hex, 64 characters each, in strings of at
+    /// most `per_string` digests (ASCII bytes), in order: made with the slice's plan, in parallel
+    /// with the other slices, instead of all at the end.
+    pub fn hex_strings(&self, per_string: usize) -> Vec<Vec<u8>> {
+        self.embed
+            .chunks(per_string.max(1))
+            .map(|group| {
+                let mut hex = Vec::with_capacity(group.len() * 64);
+                for e in group {
+                    hex.extend_from_slice(&hex_lower_bytes(&e.digest));
+                }
+                hex
+            })
+            .collect()
     }
 }
 
@@ -157,7 +175,9 @@ pub fn plan_slice(
 /// order) its chunk ids in scan order.
 pub fn merge<'a>(data: &HashMapsData, slices: impl IntoIterator<Item = &'a SlicePlan>) -> Plan {
     let mut out = Plan::default();
-    let mut seen_bases: HashSet<u32> = HashSet::new();
+    let slices: Vec<&SlicePlan> = slices.into_iter().collect();
+    let embeds = slices.iter().map(|s| s.embed.len()).sum();
+    let mut seen_bases = SeenIndexes::new(data.base_count(), embeds);
     let mut offset = 0u32;
     for slice in slices {
         out.skipped += slice.skipped;
@@ -168,7 +188,10 @@ pub fn merge<'a>(data: &HashMapsData, slices: impl IntoIterator<Item = &'a Slice
             out.hashes.push(e.digest);
             if let Some(b) = e.base {
                 if seen_bases.insert(b.index) {
-                    out.ids_to_delete.extend(data.base_chunks(b).to_vec());
+                    match data.base_chunks(b) {
+                        Chunks::One(id) => out.ids_to_delete.push(id),
+                        Chunks::Many(ids) => out.ids_to_delete.extend_from_slice(ids),
+                    }
                 }
             }
         }
@@ -239,6 +262,26 @@ mod tests {
         );
         let del: Vec<&str> = p.ids_to_delete.iter().map(|&i| data.id(i)).collect();
         assert_eq!(del, vec!["c#0", "c#1", "n", "x"]);
+        // A slice's hashes as hex, in strings of at most 2 (the last one shorter).
+        let mut all = SlicePlan::with_capacity(items.len());
+        for (id, d) in ids.iter().zip(&digests) {
+            all.push(
+                &data,
+                id.and_then(|id| data.find_base(base_id(id.as_bytes()))),
+                *d,
+                false,
+            );
+        }
+        let want: Vec<String> = p.hashes.iter().map(hex_lower).collect();
+        let strings: Vec<String> = all
+            .hex_strings(2)
+            .into_iter()
+            .map(|s| String::from_utf8(s).unwrap())
+            .collect();
+        assert_eq!(
+            strings,
+            [want[..2].concat(), want[2..4].concat(), want[4..].concat()]
+        );
 
         // The JS-strings path (what planChanges uses) decides the same, in both forms.
         let lens: Vec<u32> = items.iter().map(|i| i.0.len() as u32).collect();
