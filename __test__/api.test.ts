@@ -1,7 +1,7 @@
 // The Map / Set behaviour of the returned objects, checked against real JS Maps and Sets.
 import { describe, test, expect, beforeAll, afterAll } from "bun:test";
 import { join } from "node:path";
-import { buildHashMaps, type HashMaps } from "../index";
+import { buildHashMaps, emptyHashMaps, type HashMaps } from "../index";
 import { referenceMaps, type RefMaps } from "../fixtures/reference";
 import { edgeCaseRows, removeDir, tempDir } from "../fixtures/tables";
 import { latest } from "../fixtures/writers/latest";
@@ -209,6 +209,76 @@ describe("existingIds behaves like a JS Set", () => {
     existingIds.forEach((v, v2, s) => f1.push([v, v2, s === existingIds]));
     model.forEach((v, v2) => f2.push([v, v2, true]));
     expect(f1).toEqual(f2);
+  });
+
+  test("its iterators behave as a Set's: independent, ended by return(), '[object Set Iterator]'", async () => {
+    const { existingIds } = await load();
+    const ids = [...ref.existingIds];
+    const a = existingIds.values();
+    const b = existingIds.keys();
+    expect(a.next().value).toBe(ids[0]);
+    expect([...b]).toEqual(ids);
+    expect(a[Symbol.iterator]()).toBe(a);
+    expect([...a]).toEqual(ids.slice(1));
+    expect(a.next()).toEqual({ value: undefined, done: true });
+    expect([...existingIds.entries()]).toEqual([...ref.existingIds.entries()]);
+    const e = existingIds.entries();
+    e.next();
+    e.return?.();
+    expect(e.next().done).toBe(true);
+    const tag = (x: unknown) => Object.prototype.toString.call(x);
+    const iteratorPrototype = (x: object) => Object.getPrototypeOf(Object.getPrototypeOf(x));
+    for (const it of [
+      existingIds.keys(),
+      existingIds.values(),
+      existingIds.entries(),
+      existingIds[Symbol.iterator](),
+    ]) {
+      expect(tag(it)).toBe(tag(ref.existingIds.keys()));
+      expect(iteratorPrototype(it)).toBe(iteratorPrototype(ref.existingIds.keys()));
+    }
+  });
+
+  test("live iteration over many pages with random changes on the way: the same ids as a Set's", () => {
+    // 30,000 ids (several pages of the walk); while walking, each step may delete an id ahead or
+    // behind, delete and re-add one (it moves to the end), add a new one, or clear the set.
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let run = 0; run < 6; run++) {
+      const { existingIds } = emptyHashMaps();
+      const model = new Set<string>();
+      for (let i = 0; i < 30_000; i++) {
+        existingIds.add(`id-${i}`);
+        model.add(`id-${i}`);
+      }
+      // The same changes at the same steps of both walks.
+      const ops: { op: string; id: string }[] = [];
+      for (let i = 0; i < 40_000; i++) {
+        const k = rnd(1000);
+        const op = k < 5 ? "delete" : k < 8 ? "move" : k < 10 ? "add" : run === 5 && i === 20_000 ? "clear" : "none";
+        ops.push({ op, id: `id-${rnd(31_000)}` });
+      }
+      const seen: [string[], string[]] = [[], []];
+      for (const [which, set] of [
+        [0, existingIds],
+        [1, model],
+      ] as const) {
+        let i = 0;
+        for (const id of set as Iterable<string>) {
+          seen[which].push(id);
+          const { op, id: other } = ops[i++] ?? { op: "none", id: "" };
+          if (op === "delete") set.delete(other);
+          else if (op === "move") set.delete(other) && set.add(other);
+          else if (op === "add") set.add(`new-${i}`);
+          else if (op === "clear") set.clear();
+        }
+      }
+      expect(seen[0]).toEqual(seen[1]);
+      expect([...existingIds]).toEqual([...model]);
+    }
   });
 
   test("add() takes strings only", async () => {

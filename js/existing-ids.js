@@ -10,9 +10,7 @@ const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./interna
 const { CUSTOM, describe } = require("./inspect.js");
 const { argError, fromNative } = require("./errors.js");
 const { setRecord, keysOf } = require("./set-methods.js");
-
-/** Entries read right after the set changed during a walk. */
-const AFTER_CHANGE = 32;
+const { IdsIterator } = require("./ids-iterator.js");
 
 /** A page of the set's ids (native errors as LanceHashMapsError). */
 function page(ids, from, size) {
@@ -115,33 +113,13 @@ class ExistingIds {
     return kept;
   }
 
-  /**
-   * The live walk behind every iterator and forEach. After a change to the set, the rest of the
-   * page may be stale: the walk reads again from the position after the last id it yielded, a
-   * small page first (a loop that deletes as it goes changes the set at every step), growing back
-   * while nothing changes.
-   */
-  *#walk() {
-    let from = 0;
-    let size = PAGE_ENTRIES;
-    for (;;) {
-      const version = this.#version;
-      const { text, lens, positions, done } = page(this.#ids, from, size);
-      const n = lens.length;
-      let changed = false;
-      for (let i = 0, p = 0; i < n; i++) {
-        const id = text.slice(p, (p += lens[i]));
-        from = positions[i] + 1;
-        yield id;
-        if (this.#version !== version) {
-          changed = true;
-          break;
-        }
-      }
-      // `done` was true when the page was read; after a change, ids may have been added.
-      if (done && !changed && this.#version === version) return;
-      size = changed ? AFTER_CHANGE : Math.min(size * 2, PAGE_ENTRIES);
-    }
+  /** A new live iterator of the ids (or of `[id, id]` entries), from the first. */
+  #walk(entries = false) {
+    return new IdsIterator(
+      (from, size) => page(this.#ids, from, size),
+      () => this.#version,
+      entries,
+    );
   }
 
   values() {
@@ -152,8 +130,8 @@ class ExistingIds {
     return this.#walk();
   }
 
-  *entries() {
-    for (const id of this.#walk()) yield [id, id];
+  entries() {
+    return this.#walk(true);
   }
 
   [Symbol.iterator]() {

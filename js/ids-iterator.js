@@ -1,0 +1,90 @@
+"use strict";
+// The iterator of existingIds' values(), keys(), entries() and [Symbol.iterator](): live exactly as
+// a Set's. Ids come a page at a time; after any change to the set the walk goes on from the
+// position after the last id it yielded (positions never move; deleted ids are skipped, added ones
+// are appended). A plain iterator object rather than a generator: a walk is ~20% faster in Bun.
+
+const { PAGE_ENTRIES } = require("./internal.js");
+
+/** Entries read right after the set changed during a walk. */
+const AFTER_CHANGE = 32;
+const NO_LENS = new Uint32Array(0);
+/** %IteratorPrototype%: gives the iterators `[Symbol.iterator]` and, where the engine has them,
+ * the iterator helpers (`map`, `filter`, `take`, `toArray`, …), as a Set's iterators have. */
+const ITERATOR_PROTOTYPE = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+
+class IdsIterator {
+  /** `readPage(from, size)` → { text, lens, positions, done }; `version()` → the set's version. */
+  #readPage;
+  #version;
+  #entries;
+  /** The page being walked, read when the set was at `#pageVersion`. */
+  #text = "";
+  #lens = NO_LENS;
+  #positions = NO_LENS;
+  #pageDone = false;
+  #pageVersion = 0;
+  #loaded = false;
+  #i = 0;
+  #at = 0;
+  /** The position after the last id yielded, and the size of the next page. */
+  #from = 0;
+  #size = PAGE_ENTRIES;
+  #finished = false;
+
+  constructor(readPage, version, entries) {
+    this.#readPage = readPage;
+    this.#version = version;
+    this.#entries = entries;
+  }
+
+  next() {
+    for (;;) {
+      if (this.#finished) return { value: undefined, done: true };
+      if (this.#loaded && this.#i > 0 && this.#version() !== this.#pageVersion) {
+        // The set changed since the last id: the rest of the page may be stale.
+        this.#load(AFTER_CHANGE);
+        continue;
+      }
+      const i = this.#i;
+      if (this.#loaded && i < this.#lens.length) {
+        this.#i = i + 1;
+        const id = this.#text.slice(this.#at, (this.#at += this.#lens[i]));
+        this.#from = this.#positions[i] + 1;
+        return { value: this.#entries ? [id, id] : id, done: false };
+      }
+      // `done` was true when the page was read, and nothing changed since: no id is left.
+      if (this.#loaded && this.#pageDone && this.#version() === this.#pageVersion) {
+        this.return();
+        continue;
+      }
+      this.#load(this.#loaded ? Math.min(this.#size * 2, PAGE_ENTRIES) : PAGE_ENTRIES);
+    }
+  }
+
+  /** Reads the page from `#from` on, of `size` ids at most. */
+  #load(size) {
+    this.#size = size;
+    this.#pageVersion = this.#version();
+    const { text, lens, positions, done } = this.#readPage(this.#from, size);
+    this.#text = text;
+    this.#lens = lens;
+    this.#positions = positions;
+    this.#pageDone = done;
+    this.#loaded = true;
+    this.#i = 0;
+    this.#at = 0;
+  }
+
+  /** Ends the walk (a `for … of` that breaks calls this). */
+  return(value) {
+    this.#finished = true;
+    this.#text = "";
+    this.#lens = this.#positions = NO_LENS;
+    return { value, done: true };
+  }
+}
+Object.setPrototypeOf(IdsIterator.prototype, ITERATOR_PROTOTYPE);
+Object.defineProperty(IdsIterator.prototype, Symbol.toStringTag, { value: "Set Iterator", configurable: true });
+
+module.exports = { IdsIterator };
