@@ -111,7 +111,8 @@ export declare function idsTakeIndexes(ids: ExternalObject<IdSet>, maps: Externa
 /**
  * Sets (or with `null` clears) the site where the next call panics: `"load"` (the scan, on the
  * async runtime), `"plan-slice"` (a slice being planned, on the rayon pool), `"plan-finish"`
- * (merging the plan, on the async runtime), `"lookup"` (a synchronous lookup).
+ * (merging the plan, on the async runtime), `"lookup"` (a synchronous lookup), `"ids-page"` (a
+ * page of `existingIds` read for a walk).
  */
 export declare function injectPanic(site?: string | undefined | null): void
 
@@ -148,15 +149,20 @@ export declare function loadMaps(args: LoadArgs, abort: AbortFlag, onProgress?: 
 export declare function mapsInfo(maps: ExternalObject<HashMapsData>): Array<number>
 
 /**
- * The plan, packed: `toEmbed` indexes, their hashes as hex (64 characters each, 64 to a string),
- * the ids to delete joined into strings (with lengths) and as id indexes of the maps.
+ * The plan, packed: `toEmbed` indexes, their hashes as hex (64 characters each, whole hashes back
+ * to back in strings of at most 64), the ids to delete joined into strings (with lengths) and as
+ * id indexes of the maps.
  */
 export interface PackedPlan {
   toEmbed: Uint32Array
   /** Whole hashes, at most 64 to a string. */
   hex: string[]
   skipped: number
-  /** The ids, in strings of at most 4096 bytes; no id straddles two. */
+  /**
+   * The ids, in strings of at most 4096 bytes (an id longer than that is a string of its own);
+   * no id straddles two, and a string may end before it is full (the next id is then in the
+   * next string).
+   */
   ids: string[]
   idLens: Uint32Array
   idIndexes: Uint32Array
@@ -167,6 +173,12 @@ export interface PackedPlan {
  * planning it.
  */
 export declare function planAdd(planner: ExternalObject<Planner>, ids: string, idLens: Uint32Array, texts: string, textLens: Uint32Array): void
+
+/**
+ * Gives up the call (the JS layer found a bad item after some slices were added): slices not
+ * started are not planned, and the results of the others are dropped as they come.
+ */
+export declare function planCancel(planner: ExternalObject<Planner>): void
 
 export declare function planFinish(planner: ExternalObject<Planner>): Promise<PackedPlan>
 

@@ -853,5 +853,6 @@ module.exports.injectPanic = nativeBinding.injectPanic
 module.exports.loadMaps = nativeBinding.loadMaps
 module.exports.mapsInfo = nativeBinding.mapsInfo
 module.exports.planAdd = nativeBinding.planAdd
+module.exports.planCancel = nativeBinding.planCancel
 module.exports.planFinish = nativeBinding.planFinish
 module.exports.planStart = nativeBinding.planStart

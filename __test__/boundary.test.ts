@@ -231,6 +231,28 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
     expect((await planChanges(maps, items)).toEmbed.length).toBe(3000);
   });
 
+  test("in a page read of an existingIds walk: thrown, and the walk goes on right after", async () => {
+    const maps = await buildHashMaps(tablePath);
+    const model = new Set(maps.existingIds);
+    const ids = [...model];
+    const [ours, theirs] = [maps.existingIds.values(), model.values()];
+    expect([ours.next().value, ours.next().value]).toEqual([theirs.next().value, theirs.next().value]);
+    // A change makes the walk read a page again; that read fails once.
+    maps.existingIds.delete(ids[3]);
+    model.delete(ids[3]);
+    native.injectPanic("ids-page");
+    let e: any;
+    try {
+      ours.next();
+    } catch (x) {
+      e = x;
+    }
+    native.injectPanic(null);
+    expect(e?.code).toBe("E_INTERNAL");
+    // The failed read changed nothing: the rest is what a Set gives, without the deleted id.
+    expect([...ours]).toEqual([...theirs]);
+  });
+
   test("in a synchronous lookup: a thrown E_INTERNAL error, not a crash", async () => {
     const maps = await buildHashMaps(tablePath);
     native.injectPanic("lookup");

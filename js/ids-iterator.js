@@ -55,18 +55,20 @@ class IdsIterator {
       }
       // `done` was true when the page was read, and nothing changed since: no id is left.
       if (this.#loaded && this.#pageDone && this.#version() === this.#pageVersion) {
-        this.return();
+        this.#end();
         continue;
       }
       this.#load(this.#loaded ? Math.min(this.#size * 2, PAGE_ENTRIES) : PAGE_ENTRIES);
     }
   }
 
-  /** Reads the page from `#from` on, of `size` ids at most. */
+  /** Reads the page from `#from` on, of `size` ids at most. If the read throws, nothing changes:
+   * the next call reads again. */
   #load(size) {
-    this.#size = size;
-    this.#pageVersion = this.#version();
+    const version = this.#version();
     const { text, lens, positions, done } = this.#readPage(this.#from, size);
+    this.#size = size;
+    this.#pageVersion = version;
     this.#text = text;
     this.#lens = lens;
     this.#positions = positions;
@@ -76,12 +78,12 @@ class IdsIterator {
     this.#at = 0;
   }
 
-  /** Ends the walk (a `for … of` that breaks calls this). */
-  return(value) {
+  /** No id is left: the walk is over for good, as a Set iterator's. (No `return()`: a Set
+   * iterator has none, so a `break` leaves it where it was, and it can go on later.) */
+  #end() {
     this.#finished = true;
     this.#text = "";
     this.#lens = this.#positions = NO_LENS;
-    return { value, done: true };
   }
 }
 Object.setPrototypeOf(IdsIterator.prototype, ITERATOR_PROTOTYPE);

@@ -57,7 +57,8 @@ function unpack(p, kept) {
   }
   const m = idLens.length;
   const candidates = new Array(m);
-  // No id straddles two strings: one that does not fit in the rest of this one is in the next.
+  // No id straddles two strings: once this string is used up (a string may end before it is
+  // full), the next id is in the next one.
   for (let i = 0, c = 0, q = 0, text = ids.length > 0 ? ids[0] : ""; i < m; i++) {
     const len = idLens[i];
     if (q + len > text.length) {
@@ -88,13 +89,20 @@ async function planChanges(maps, items, options) {
   } catch (e) {
     throw fromNative(e);
   }
-  packItems(items, (idText, idLens, texts, textLens) => {
-    try {
-      native.planAdd(planner, idText, idLens, texts, textLens);
-    } catch (e) {
-      throw fromNative(e);
-    }
-  });
+  try {
+    packItems(items, (idText, idLens, texts, textLens) => {
+      try {
+        native.planAdd(planner, idText, idLens, texts, textLens);
+      } catch (e) {
+        throw fromNative(e);
+      }
+    });
+  } catch (e) {
+    // A bad item (or a getter that threw) after some slices were handed over: their planning is
+    // given up instead of running on for nothing.
+    native.planCancel(planner);
+    throw e;
+  }
   let packed;
   try {
     packed = await native.planFinish(planner);

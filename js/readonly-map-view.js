@@ -79,13 +79,6 @@ class ViewIterator {
       kind === KIND_ENTRIES ? [this.#keys[i], this.#values[i]] : kind === KIND_KEYS ? this.#keys[i] : this.#values[i];
     return { value, done: false };
   }
-
-  /** Ends the walk (a `for … of` that breaks calls this): the pages left are never read. */
-  return(value) {
-    this.#pages = null;
-    this.#keys = this.#values = EMPTY;
-    return { value, done: true };
-  }
 }
 Object.setPrototypeOf(ViewIterator.prototype, ITERATOR_PROTOTYPE);
 Object.defineProperty(ViewIterator.prototype, Symbol.toStringTag, { value: "Map Iterator", configurable: true });

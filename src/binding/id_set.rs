@@ -107,15 +107,16 @@ pub fn ids_take_indexes(
         let mut state = ids.state()?;
         let data: &Arc<HashMapsData> = maps;
         let same = state.is_over(data);
+        // Every index checked before any is taken: an error leaves the set as it was.
+        if let Some(&i) = indexes.iter().find(|&&i| i as usize >= data.id_count()) {
+            return Err(LoadError::new(
+                ErrorCode::Internal,
+                format!("id index {i} is out of range"),
+            ));
+        }
         let mut seen = SeenIndexes::new(data.id_count(), indexes.len());
         let mut kept = Vec::new();
         for (k, &i) in indexes.iter().enumerate() {
-            if (i as usize) >= data.id_count() {
-                return Err(LoadError::new(
-                    ErrorCode::Internal,
-                    format!("id index {i} is out of range"),
-                ));
-            }
             let first = seen.insert(i);
             if !first {
                 continue;

@@ -4,6 +4,7 @@
 
 use super::errors::guard;
 use super::id_set::{with_state, IdSet};
+use super::test_hooks::maybe_panic;
 use crate::core::maps::text_hash::hex_lower_bytes;
 use crate::core::{BaseRef, Chunks, ErrorCode, HashMapsData, HashRef, LoadError};
 use napi::bindgen_prelude::*;
@@ -139,6 +140,7 @@ pub struct IdsPage {
 #[napi]
 pub fn ids_page(ids: &External<Rc<IdSet>>, from: u32, max: u32) -> Result<IdsPage> {
     guard(|| {
+        maybe_panic("ids-page");
         with_state(ids, |state| {
             let mut text = TextBuilder::new();
             let mut positions = Vec::new();

@@ -16,17 +16,44 @@ use napi_derive::napi;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// A slice's plan and its hashes as hex strings, made on the rayon pool.
 type PlannedSlice = (SlicePlan, Vec<PageText>);
-type PendingSlice = tokio::sync::oneshot::Receiver<std::result::Result<PlannedSlice, LoadError>>;
+type OnPool<T> = tokio::sync::oneshot::Receiver<std::result::Result<T, LoadError>>;
 
 /// One `planChanges` call in progress (on its JS thread only).
 pub struct Planner {
     data: Arc<HashMapsData>,
     force_all: bool,
-    pending: RefCell<Option<Vec<PendingSlice>>>,
+    pending: RefCell<Option<Vec<OnPool<PlannedSlice>>>>,
+    /// Set by [`plan_cancel`]: slices not started yet are not planned.
+    cancelled: Arc<AtomicBool>,
+}
+
+/// Runs `work` on the rayon pool; its result (a panic as `E_INTERNAL`: none may unwind out of a
+/// rayon task, rayon would abort the process) comes through the receiver.
+fn on_pool<T: Send + 'static>(
+    work: impl FnOnce() -> std::result::Result<T, LoadError> + Send + 'static,
+) -> OnPool<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        let done = std::panic::catch_unwind(AssertUnwindSafe(work))
+            .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
+        let _ = tx.send(done);
+    });
+    rx
+}
+
+/// What a receiver of [`on_pool`] gives, or an error if its task ended without a result.
+async fn from_pool<T>(rx: OnPool<T>) -> std::result::Result<T, LoadError> {
+    rx.await.map_err(|_| {
+        LoadError::new(
+            ErrorCode::Internal,
+            "a planning task ended without a result",
+        )
+    })?
 }
 
 #[napi]
@@ -36,7 +63,16 @@ pub fn plan_start(maps: &External<Arc<HashMapsData>>, force_all: bool) -> Extern
         data: data.clone(),
         force_all,
         pending: RefCell::new(Some(Vec::new())),
+        cancelled: Arc::new(AtomicBool::new(false)),
     })
+}
+
+/// Gives up the call (the JS layer found a bad item after some slices were added): slices not
+/// started are not planned, and the results of the others are dropped as they come.
+#[napi]
+pub fn plan_cancel(planner: &External<Planner>) {
+    planner.cancelled.store(true, Ordering::Relaxed);
+    planner.pending.borrow_mut().take();
 }
 
 /// The strings of a joined JS string whose parts have `lens` UTF-16 code units: read as UTF-8
@@ -97,22 +133,20 @@ pub fn plan_add(
         let Some(pending) = pending.as_mut() else {
             return Err(bad("the plan was already finished"));
         };
-        let (tx, rx) = tokio::sync::oneshot::channel();
         let (data, force_all) = (planner.data.clone(), planner.force_all);
-        rayon::spawn(move || {
-            // A panic must not unwind out of a rayon job: rayon would abort the process.
-            let planned = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                maybe_panic("plan-slice");
-                let slice = plan_slice(&data, &ids, &texts, force_all);
-                let hex = slice
-                    .hex_strings(HASHES_PER_STRING)
-                    .into_iter()
-                    .map(TextBuilder::text)
-                    .collect::<std::result::Result<_, _>>()?;
-                Ok((slice, hex))
-            }))
-            .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
-            let _ = tx.send(planned);
+        let cancelled = planner.cancelled.clone();
+        let rx = on_pool(move || {
+            if cancelled.load(Ordering::Relaxed) {
+                return Err(bad("the call was given up"));
+            }
+            maybe_panic("plan-slice");
+            let slice = plan_slice(&data, &ids, &texts, force_all);
+            let hex = slice
+                .hex_strings(HASHES_PER_STRING)
+                .into_iter()
+                .map(TextBuilder::text)
+                .collect::<std::result::Result<_, _>>()?;
+            Ok((slice, hex))
         });
         pending.push(rx);
         Ok(())
@@ -124,8 +158,9 @@ const HASHES_PER_STRING: usize = 64;
 /// Ids to delete per parallel task when they are put into strings.
 const IDS_PER_TASK: usize = 1 << 14;
 
-/// The plan, packed: `toEmbed` indexes, their hashes as hex (64 characters each, 64 to a string),
-/// the ids to delete joined into strings (with lengths) and as id indexes of the maps.
+/// The plan, packed: `toEmbed` indexes, their hashes as hex (64 characters each, whole hashes back
+/// to back in strings of at most 64), the ids to delete joined into strings (with lengths) and as
+/// id indexes of the maps.
 #[napi(object, object_from_js = false)]
 pub struct PackedPlan {
     pub to_embed: Uint32Array,
@@ -133,7 +168,9 @@ pub struct PackedPlan {
     #[napi(ts_type = "string[]")]
     pub hex: Vec<PageText>,
     pub skipped: u32,
-    /// The ids, in strings of at most 4096 bytes; no id straddles two.
+    /// The ids, in strings of at most 4096 bytes (an id longer than that is a string of its own);
+    /// no id straddles two, and a string may end before it is full (the next id is then in the
+    /// next string).
     #[napi(ts_type = "string[]")]
     pub ids: Vec<PageText>,
     pub id_lens: Uint32Array,
@@ -153,37 +190,35 @@ pub fn plan_finish<'env>(
             let mut parts = Vec::with_capacity(slices.len());
             let mut hex = Vec::new();
             for slice in slices {
-                let (part, part_hex) = slice.await.map_err(|_| {
-                    LoadError::new(
-                        ErrorCode::Internal,
-                        "a planning task ended without a result",
-                    )
-                })??;
+                let (part, part_hex) = from_pool(slice).await?;
                 parts.push(part);
                 hex.extend(part_hex);
             }
-            maybe_panic("plan-finish");
-            let plan = merge(&data, &parts);
-            // The ids into strings on every core (a string per task at least: each starts a new
-            // one).
-            let groups = plan
-                .ids_to_delete
-                .par_chunks(IDS_PER_TASK)
-                .map(|group| {
-                    let mut ids = TextChunks::new();
-                    for &i in group {
-                        ids.push(data.id_bytes(i));
-                    }
-                    ids.finish()
-                })
-                .collect::<std::result::Result<Vec<_>, _>>()?;
-            let mut ids = Vec::new();
-            let mut id_lens = Vec::with_capacity(plan.ids_to_delete.len());
-            for (texts, lens) in groups {
-                ids.extend(texts);
-                id_lens.extend(lens);
-            }
-            Ok((plan, hex, ids, id_lens))
+            // On the pool too: no long work on the async runtime's threads.
+            from_pool(on_pool(move || {
+                maybe_panic("plan-finish");
+                let plan = merge(&data, &parts);
+                // The ids into strings on every core (each task starts a string of its own).
+                let groups = plan
+                    .ids_to_delete
+                    .par_chunks(IDS_PER_TASK)
+                    .map(|group| {
+                        let mut ids = TextChunks::new();
+                        for &i in group {
+                            ids.push(data.id_bytes(i));
+                        }
+                        ids.finish()
+                    })
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                let mut ids = Vec::new();
+                let mut id_lens = Vec::with_capacity(plan.ids_to_delete.len());
+                for (texts, lens) in groups {
+                    ids.extend(texts);
+                    id_lens.extend(lens);
+                }
+                Ok((plan, hex, ids, id_lens))
+            }))
+            .await
         })
         .catch_unwind()
         .await
