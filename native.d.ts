@@ -111,8 +111,8 @@ export declare function idsTakeIndexes(ids: ExternalObject<IdSet>, maps: Externa
 /**
  * Sets (or with `null` clears) the site where the next call panics: `"load"` (the scan, on the
  * async runtime), `"plan-slice"` (a slice being planned, on the rayon pool), `"plan-finish"`
- * (merging the plan, on the async runtime), `"lookup"` (a synchronous lookup), `"ids-page"` (a
- * page of `existingIds` read for a walk).
+ * (merging the plan, on the rayon pool), `"lookup"` (a synchronous lookup), `"ids-page"` /
+ * `"map-page"` (a page of `existingIds` / of `baseHashMap` or `existingChunks` read for a walk).
  */
 export declare function injectPanic(site?: string | undefined | null): void
 

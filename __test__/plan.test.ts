@@ -170,6 +170,26 @@ describe("planChanges", () => {
     }
   });
 
+  test("a run of empty ids longer than one task of the addon: the ids after it are read whole", async () => {
+    // 40,000 rows with the id "" (a table does not make ids unique) between "a" and "b": the
+    // addon packs the ids to delete 16,384 to a task, so one task's string is empty.
+    const d = tempDir("plan-empty-ids");
+    try {
+      const rows = [{ id: "a", text_hash: bunSha("old a") }];
+      for (let i = 0; i < 40_000; i++) rows.push({ id: "", text_hash: bunSha("old") });
+      rows.push({ id: "b", text_hash: bunSha("old b") }, { id: "c#0", text_hash: bunSha("old c") });
+      await latest.write(d, rows);
+      const batch: Item[] = ["a", "", "b", "c"].map((id) => ({ id, text: `new ${id}` }));
+      const maps = await buildHashMaps(join(d, "embeddings.lance"));
+      const ref = await referenceMaps(await latest.open(d));
+      const got = await planChanges(maps, batch);
+      expect(got.idsToDelete).toEqual(["a", "", "b", "c#0"]);
+      expect(got).toEqual(referencePlan(ref, batch));
+    } finally {
+      removeDir(d);
+    }
+  });
+
   test("a few changes in a large table, some bases twice: each id to delete once, as the loop does", async () => {
     const d = tempDir("plan-sparse");
     try {

@@ -40,6 +40,9 @@ function packItems(items, send, limits = { items: SLICE_ITEMS, units: SLICE_UNIT
   const maxItems = limits.items;
   const maxUnits = limits.units;
   let start = 0;
+  // The item that ended the last slice by size, as already read: each item is read once, as the
+  // service reads it (a getter or a Proxy sees one read).
+  let carried = null;
   while (start < items.length) {
     const most = Math.min(maxItems, items.length - start);
     // Joined with Array#join: building ropes with `+=` looks 3x faster here, but the engine then
@@ -51,17 +54,26 @@ function packItems(items, send, limits = { items: SLICE_ITEMS, units: SLICE_UNIT
     let units = 0;
     let n = 0;
     for (; n < most; n++) {
-      const item = items[start + n];
-      if (typeof item !== "object" || item === null) throw itemError(items, start + n);
-      const id = item.id;
-      const ctx = item.contextText;
+      let id;
       let text;
-      // `contextText || text`, as the service hashes: any falsy contextText means text.
-      if (typeof ctx === "string" && ctx !== "") text = ctx;
-      else if (!ctx) text = item.text;
-      if (typeof id !== "string" || typeof text !== "string") throw itemError(items, start + n);
+      if (carried !== null) {
+        ({ id, text } = carried);
+        carried = null;
+      } else {
+        const item = items[start + n];
+        if (typeof item !== "object" || item === null) throw itemError(items, start + n);
+        id = item.id;
+        const ctx = item.contextText;
+        // `contextText || text`, as the service hashes: any falsy contextText means text.
+        if (typeof ctx === "string" && ctx !== "") text = ctx;
+        else if (!ctx) text = item.text;
+        if (typeof id !== "string" || typeof text !== "string") throw itemError(items, start + n);
+      }
       // Would this item take the slice over the limit? Then it starts the next one.
-      if (n > 0 && units + id.length + text.length > maxUnits) break;
+      if (n > 0 && units + id.length + text.length > maxUnits) {
+        carried = { id, text };
+        break;
+      }
       ids[n] = id;
       texts[n] = text;
       idLens[n] = id.length;

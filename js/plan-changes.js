@@ -58,10 +58,10 @@ function unpack(p, kept) {
   const m = idLens.length;
   const candidates = new Array(m);
   // No id straddles two strings: once this string is used up (a string may end before it is
-  // full), the next id is in the next one.
+  // full, and may be empty: a run of empty ids), the next id is in one of the next ones.
   for (let i = 0, c = 0, q = 0, text = ids.length > 0 ? ids[0] : ""; i < m; i++) {
     const len = idLens[i];
-    if (q + len > text.length) {
+    while (q + len > text.length) {
       text = ids[++c];
       q = 0;
     }

@@ -15,24 +15,35 @@ const PAGES = Symbol("pages");
 const DECODE = Symbol("decode");
 
 /**
- * The pages the native `pageFn(maps, id, index, max)` (basePage, chunksPage) hands over, in order:
- * each page says where the next one starts (`nextId`, `nextIndex`) and whether it is the last.
+ * The pages the native `pageFn(maps, id, index, max)` (basePage, chunksPage) hands over, in order,
+ * as an iterator: each page says where the next one starts (`nextId`, `nextIndex`) and whether it
+ * is the last. The cursor moves only once a read succeeded: after a read that threw, the next call
+ * reads the same page again (a generator would have ended).
  */
-function* cursorPages(pageFn, maps) {
+function cursorPages(pageFn, maps) {
   let id = 0;
   let index = 0;
-  for (;;) {
-    let page;
-    try {
-      page = pageFn(maps, id, index, PAGE_ENTRIES);
-    } catch (e) {
-      throw fromNative(e);
-    }
-    yield page;
-    if (page.done) return;
-    id = page.nextId;
-    index = page.nextIndex;
-  }
+  let over = false;
+  return {
+    next() {
+      if (over) return { value: undefined, done: true };
+      let page;
+      try {
+        page = pageFn(maps, id, index, PAGE_ENTRIES);
+      } catch (e) {
+        throw fromNative(e);
+      }
+      if (page.done) over = true;
+      else {
+        id = page.nextId;
+        index = page.nextIndex;
+      }
+      return { value: page, done: false };
+    },
+    [Symbol.iterator]() {
+      return this;
+    },
+  };
 }
 
 /** %IteratorPrototype%: gives the iterators below `[Symbol.iterator]` and, where the engine has

@@ -40,6 +40,25 @@ test("the slicing rule: at most SLICE_ITEMS items and SLICE_UNITS code units, a 
   ]);
   assert.equal(SLICE_ITEMS, 8192);
   assert.ok(SLICE_UNITS < 2 ** 29 - 24, "a slice always fits in one V8 string");
+  // Each item is read once, as the service's loop reads it, the ones that start a slice by size too.
+  const reads = new Map();
+  const counted = items.map((item) => {
+    const out = {};
+    for (const key of Object.keys(item)) {
+      Object.defineProperty(out, key, {
+        get: () => (reads.set(`${item.id}.${key}`, (reads.get(`${item.id}.${key}`) ?? 0) + 1), item[key]),
+      });
+    }
+    return out;
+  });
+  const again = [];
+  packItems(counted, (ids, idLens, texts, textLens) => again.push([ids, [...idLens], texts.length, [...textLens]]), {
+    items: 2,
+    units: 12,
+  });
+  assert.deepEqual(again, slices);
+  assert.deepEqual([...new Set(reads.values())], [1]);
+  assert.equal(reads.get("c.id"), 1);
 });
 
 test("planChanges with texts that add up past V8's longest string in 8192 items", async () => {

@@ -218,6 +218,7 @@ pub fn base_page(
     max: u32,
 ) -> Result<BasePage> {
     guard(|| {
+        maybe_panic("map-page");
         let data: &HashMapsData = maps;
         let (mut keys, mut values) = (TextBuilder::new(), TextBuilder::new());
         let (next_id, next_index, done) = walk_bases(data, from_id, from_index, max, |base| {
@@ -268,6 +269,7 @@ pub fn chunks_page(
     max: u32,
 ) -> Result<ChunksPage> {
     guard(|| {
+        maybe_panic("map-page");
         let data: &HashMapsData = maps;
         let (mut keys, mut ids) = (TextBuilder::new(), TextBuilder::new());
         let mut counts = Vec::new();
