@@ -30,8 +30,9 @@ class ExistingIds {
   /** The native has / delete, bound to this set (one call per lookup, see src/binding/id_set.rs). */
   #has;
   #delete;
-  /** Bumped by every change: a walk that sees it move re-reads from its position. */
-  #version = 0;
+  /** `version` is bumped by every change: a walk that sees it move re-reads from its position.
+   * (An object the iterators read, not a function they call: a walk reads it once per id.) */
+  #changes = { version: 0 };
 
   constructor(token, ids) {
     if (token !== INTERNAL) throw notConstructible("ExistingIds");
@@ -73,7 +74,7 @@ class ExistingIds {
     } catch (e) {
       throw fromNative(e);
     }
-    if (added) this.#version++;
+    if (added) this.#changes.version++;
     return this;
   }
 
@@ -85,7 +86,7 @@ class ExistingIds {
     } catch (e) {
       throw fromNative(e);
     }
-    if (removed) this.#version++;
+    if (removed) this.#changes.version++;
     return removed;
   }
 
@@ -95,7 +96,7 @@ class ExistingIds {
     } catch (e) {
       throw fromNative(e);
     }
-    this.#version++;
+    this.#changes.version++;
   }
 
   /**
@@ -109,17 +110,13 @@ class ExistingIds {
     } catch (e) {
       throw fromNative(e);
     }
-    if (remove && kept.length > 0) this.#version++;
+    if (remove && kept.length > 0) this.#changes.version++;
     return kept;
   }
 
   /** A new live iterator of the ids (or of `[id, id]` entries), from the first. */
   #walk(entries = false) {
-    return new IdsIterator(
-      (from, size) => page(this.#ids, from, size),
-      () => this.#version,
-      entries,
-    );
+    return new IdsIterator((from, size) => page(this.#ids, from, size), this.#changes, entries);
   }
 
   values() {

@@ -14,9 +14,9 @@ const NO_LENS = new Uint32Array(0);
 const ITERATOR_PROTOTYPE = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 
 class IdsIterator {
-  /** `readPage(from, size)` → { text, lens, positions, done }; `version()` → the set's version. */
+  /** `readPage(from, size)` → { text, lens, positions, done }; `changes.version`: the set's. */
   #readPage;
-  #version;
+  #changes;
   #entries;
   /** The page being walked, read when the set was at `#pageVersion`. */
   #text = "";
@@ -32,16 +32,16 @@ class IdsIterator {
   #size = PAGE_ENTRIES;
   #finished = false;
 
-  constructor(readPage, version, entries) {
+  constructor(readPage, changes, entries) {
     this.#readPage = readPage;
-    this.#version = version;
+    this.#changes = changes;
     this.#entries = entries;
   }
 
   next() {
     for (;;) {
       if (this.#finished) return { value: undefined, done: true };
-      if (this.#loaded && this.#i > 0 && this.#version() !== this.#pageVersion) {
+      if (this.#loaded && this.#i > 0 && this.#changes.version !== this.#pageVersion) {
         // The set changed since the last id: the rest of the page may be stale.
         this.#load(AFTER_CHANGE);
         continue;
@@ -54,7 +54,7 @@ class IdsIterator {
         return { value: this.#entries ? [id, id] : id, done: false };
       }
       // `done` was true when the page was read, and nothing changed since: no id is left.
-      if (this.#loaded && this.#pageDone && this.#version() === this.#pageVersion) {
+      if (this.#loaded && this.#pageDone && this.#changes.version === this.#pageVersion) {
         this.#end();
         continue;
       }
@@ -65,7 +65,7 @@ class IdsIterator {
   /** Reads the page from `#from` on, of `size` ids at most. If the read throws, nothing changes:
    * the next call reads again. */
   #load(size) {
-    const version = this.#version();
+    const version = this.#changes.version;
     const { text, lens, positions, done } = this.#readPage(this.#from, size);
     this.#size = size;
     this.#pageVersion = version;
