@@ -210,6 +210,19 @@ describe("an aborted signal is checked before anything else", () => {
   });
 });
 
+/** What `run` throws while the test hook makes the next call reaching `site` panic. */
+function thrownAt(site: string, run: () => unknown): any {
+  native.injectPanic(site);
+  try {
+    run();
+  } catch (e) {
+    return e;
+  } finally {
+    native.injectPanic(null);
+  }
+  return undefined;
+}
+
 describe("panics become E_INTERNAL and leave everything usable", () => {
   test("in the scan, in a planned slice, in the plan's merge", async () => {
     const maps = await buildHashMaps(tablePath);
@@ -240,15 +253,7 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
     // A change makes the walk read a page again; that read fails once.
     maps.existingIds.delete(ids[3]);
     model.delete(ids[3]);
-    native.injectPanic("ids-page");
-    let e: any;
-    try {
-      ours.next();
-    } catch (x) {
-      e = x;
-    }
-    native.injectPanic(null);
-    expect(e?.code).toBe("E_INTERNAL");
+    expect(thrownAt("ids-page", () => ours.next())?.code).toBe("E_INTERNAL");
     // The failed read changed nothing: the rest is what a Set gives, without the deleted id.
     expect([...ours]).toEqual([...theirs]);
   });
@@ -258,15 +263,7 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
     for (const view of [maps.baseHashMap, maps.existingChunks] as const) {
       const want = [...view.keys()];
       const it = view.keys();
-      native.injectPanic("map-page");
-      let e: any;
-      try {
-        it.next();
-      } catch (x) {
-        e = x;
-      }
-      native.injectPanic(null);
-      expect(e?.code).toBe("E_INTERNAL");
+      expect(thrownAt("map-page", () => it.next())?.code).toBe("E_INTERNAL");
       // The failed read changed nothing: the walk gives every key (a generator would have ended).
       expect([...it]).toEqual(want);
     }

@@ -60,6 +60,19 @@ describe("hashText / hashTexts", () => {
 
 const referencePlan = (ref: RefMaps, items: Item[], forceAll = false) => servicePlan(ref, items, forceAll);
 
+/** planChanges over a temp table of `rows`, and the service loop's plan over the same table. */
+async function planOnTable(name: string, rows: { id: string; text_hash: string | null }[], batch: Item[]) {
+  const d = tempDir(name);
+  try {
+    await latest.write(d, rows);
+    const maps = await buildHashMaps(join(d, "embeddings.lance"));
+    const ref = await referenceMaps(await latest.open(d));
+    return { got: await planChanges(maps, batch), want: referencePlan(ref, batch) };
+  } finally {
+    removeDir(d);
+  }
+}
+
 describe("planChanges", () => {
   let dir: string;
   let tablePath: string;
@@ -146,48 +159,32 @@ describe("planChanges", () => {
   });
 
   test("more hashes and ids to delete than one task of the addon packs: every one, in order", async () => {
-    const d = tempDir("plan-many");
-    try {
-      // 25,000 bases of 2 chunks (ids of 1- to 3-byte characters), every base changed: 50,000 ids
-      // to delete (the addon packs them 16,384 to a task) and 25,000 hashes over 4 slices.
-      const rows = [];
-      for (let b = 0; b < 25_000; b++) {
-        for (let c = 0; c < 2; c++)
-          rows.push({ id: `${["d", "ü", "文"][b % 3].repeat(1 + (b % 5))}-${b}#${c}`, text_hash: bunSha(`old ${b}`) });
-      }
-      await latest.write(d, rows);
-      const batch: Item[] = rows
-        .filter((_, i) => i % 2 === 0)
-        .map((r, k) => ({ id: r.id.replace(/#0$/, ""), text: k % 7 === 0 ? `old ${k}` : `new ${k}` }));
-      const maps = await buildHashMaps(join(d, "embeddings.lance"));
-      const ref = await referenceMaps(await latest.open(d));
-      const got = await planChanges(maps, batch);
-      expect(got.idsToDelete.length).toBe(2 * got.toEmbed.length);
-      expect(got.toEmbed.length).toBeGreaterThan(20_000);
-      expect(got).toEqual(referencePlan(ref, batch));
-    } finally {
-      removeDir(d);
+    // 25,000 bases of 2 chunks (ids of 1- to 3-byte characters), every base changed: 50,000 ids
+    // to delete (the addon packs them 16,384 to a task) and 25,000 hashes over 4 slices.
+    const rows = [];
+    for (let b = 0; b < 25_000; b++) {
+      for (let c = 0; c < 2; c++)
+        rows.push({ id: `${["d", "ü", "文"][b % 3].repeat(1 + (b % 5))}-${b}#${c}`, text_hash: bunSha(`old ${b}`) });
     }
+    const batch: Item[] = rows
+      .filter((_, i) => i % 2 === 0)
+      .map((r, k) => ({ id: r.id.replace(/#0$/, ""), text: k % 7 === 0 ? `old ${k}` : `new ${k}` }));
+    const { got, want } = await planOnTable("plan-many", rows, batch);
+    expect(got.idsToDelete.length).toBe(2 * got.toEmbed.length);
+    expect(got.toEmbed.length).toBeGreaterThan(20_000);
+    expect(got).toEqual(want);
   });
 
   test("a run of empty ids longer than one task of the addon: the ids after it are read whole", async () => {
     // 40,000 rows with the id "" (a table does not make ids unique) between "a" and "b": the
     // addon packs the ids to delete 16,384 to a task, so one task's string is empty.
-    const d = tempDir("plan-empty-ids");
-    try {
-      const rows = [{ id: "a", text_hash: bunSha("old a") }];
-      for (let i = 0; i < 40_000; i++) rows.push({ id: "", text_hash: bunSha("old") });
-      rows.push({ id: "b", text_hash: bunSha("old b") }, { id: "c#0", text_hash: bunSha("old c") });
-      await latest.write(d, rows);
-      const batch: Item[] = ["a", "", "b", "c"].map((id) => ({ id, text: `new ${id}` }));
-      const maps = await buildHashMaps(join(d, "embeddings.lance"));
-      const ref = await referenceMaps(await latest.open(d));
-      const got = await planChanges(maps, batch);
-      expect(got.idsToDelete).toEqual(["a", "", "b", "c#0"]);
-      expect(got).toEqual(referencePlan(ref, batch));
-    } finally {
-      removeDir(d);
-    }
+    const rows = [{ id: "a", text_hash: bunSha("old a") }];
+    for (let i = 0; i < 40_000; i++) rows.push({ id: "", text_hash: bunSha("old") });
+    rows.push({ id: "b", text_hash: bunSha("old b") }, { id: "c#0", text_hash: bunSha("old c") });
+    const batch: Item[] = ["a", "", "b", "c"].map((id) => ({ id, text: `new ${id}` }));
+    const { got, want } = await planOnTable("plan-empty-ids", rows, batch);
+    expect(got.idsToDelete).toEqual(["a", "", "b", "c#0"]);
+    expect(got).toEqual(want);
   });
 
   test("a few changes in a large table, some bases twice: each id to delete once, as the loop does", async () => {
