@@ -79,9 +79,10 @@ export declare function idLookups(ids: ExternalObject<IdSet>): { has(key: string
 
 /**
  * Adds `key` (a string of valid Unicode, checked by the JS layer) at the end if absent; `true` if
- * it was added.
+ * it was added. With `may_compact` (no walk of the set is open), gives back the room of deleted
+ * entries when it has grown past the live ones.
  */
-export declare function idsAdd(ids: ExternalObject<IdSet>, key: string): boolean
+export declare function idsAdd(ids: ExternalObject<IdSet>, key: string, mayCompact: boolean): boolean
 
 /** Removes every id. */
 export declare function idsClear(ids: ExternalObject<IdSet>): void
@@ -112,7 +113,8 @@ export declare function idsTakeIndexes(ids: ExternalObject<IdSet>, maps: Externa
  * Sets (or with `null` clears) the site where the next call panics: `"load"` (the scan, on the
  * async runtime), `"plan-slice"` (a slice being planned, on the rayon pool), `"plan-finish"`
  * (merging the plan, on the rayon pool), `"lookup"` (a synchronous lookup), `"ids-page"` /
- * `"map-page"` (a page of `existingIds` / of `baseHashMap` or `existingChunks` read for a walk).
+ * `"map-page"` (a page of `existingIds` / of `baseHashMap` or `existingChunks` read for a walk),
+ * `"compact"` (`existingIds` about to give back the room of deleted ids).
  */
 export declare function injectPanic(site?: string | undefined | null): void
 

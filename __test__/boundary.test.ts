@@ -269,6 +269,43 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
     }
   });
 
+  test("existingIds gives back the room of churned ids only while no walk is open", async () => {
+    const { existingIds } = await buildHashMaps(tablePath);
+    const model = new Set(existingIds);
+    const ids = [...model];
+    /** Deletes and adds back `n` ids (each moves to the end), as the model does. */
+    const churn = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const id = ids[i % ids.length];
+        existingIds.delete(id);
+        existingIds.add(id);
+        model.delete(id);
+        model.add(id);
+      }
+    };
+    // An open walk holds a position: no compaction (the hook would make it panic), and the walk
+    // goes on as a Set's does.
+    const walk = existingIds.values();
+    const walkModel = model.values();
+    expect(walk.next().value).toBe(walkModel.next().value);
+    native.injectPanic("compact");
+    try {
+      churn(20_000);
+    } finally {
+      native.injectPanic(null);
+    }
+    expect([...walk]).toEqual([...walkModel]);
+    // No walk open (the one above ended): the room is given back, which the hook turns into a
+    // panic here, so the churn is seen to compact.
+    expect(thrownAt("compact", () => churn(20_000))?.code).toBe("E_INTERNAL");
+    // The set then holds what a Set holds, in its order, through more compactions.
+    model.clear();
+    for (const id of existingIds) model.add(id);
+    churn(50_000);
+    expect([...existingIds]).toEqual([...model]);
+    expect(ids.every((id) => existingIds.has(id))).toBe(true);
+  });
+
   test("in a synchronous lookup: a thrown E_INTERNAL error, not a crash", async () => {
     const maps = await buildHashMaps(tablePath);
     native.injectPanic("lookup");

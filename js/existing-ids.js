@@ -31,8 +31,9 @@ class ExistingIds {
   #has;
   #delete;
   /** `version` is bumped by every change: a walk that sees it move re-reads from its position.
-   * (An object the iterators read, not a function they call: a walk reads it once per id.) */
-  #changes = { version: 0 };
+   * `open`: walks begun and neither ended nor collected, which hold positions (the native set
+   * gives back the room of deleted ids only when none is open). An object the iterators share. */
+  #changes = { version: 0, open: 0 };
 
   constructor(token, ids) {
     if (token !== INTERNAL) throw notConstructible("ExistingIds");
@@ -70,7 +71,7 @@ class ExistingIds {
     }
     let added;
     try {
-      added = idsAdd(this.#ids, value);
+      added = idsAdd(this.#ids, value, this.#changes.open === 0);
     } catch (e) {
       throw fromNative(e);
     }

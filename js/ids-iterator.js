@@ -13,8 +13,14 @@ const NO_LENS = new Uint32Array(0);
  * the iterator helpers (`map`, `filter`, `take`, `toArray`, …), as a Set's iterators have. */
 const ITERATOR_PROTOTYPE = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 
+/** A walk dropped before its end no longer holds a position once collected. */
+const dropped = new FinalizationRegistry((changes) => {
+  changes.open--;
+});
+
 class IdsIterator {
-  /** `readPage(from, size)` → { text, lens, positions, done }; `changes.version`: the set's. */
+  /** `readPage(from, size)` → { text, lens, positions, done }; `changes`: the set's version and
+   * count of open walks. */
   #readPage;
   #changes;
   #entries;
@@ -36,6 +42,9 @@ class IdsIterator {
     this.#readPage = readPage;
     this.#changes = changes;
     this.#entries = entries;
+    // Open until its end or its collection: meanwhile the set keeps every position as it is.
+    changes.open++;
+    dropped.register(this, changes, this);
   }
 
   next() {
@@ -82,6 +91,8 @@ class IdsIterator {
    * iterator has none, so a `break` leaves it where it was, and it can go on later.) */
   #end() {
     this.#finished = true;
+    this.#changes.open--;
+    dropped.unregister(this);
     this.#text = "";
     this.#lens = this.#positions = NO_LENS;
   }

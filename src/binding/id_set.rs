@@ -5,6 +5,7 @@
 
 use super::errors::guard;
 use super::key_fn::{create_key_fn, Answer, KeyFn};
+use super::test_hooks::maybe_panic;
 use crate::core::maps::bits::SeenIndexes;
 use crate::core::{ErrorCode, HashMapsData, IdSetState, LoadError};
 use napi::bindgen_prelude::*;
@@ -68,13 +69,19 @@ pub fn id_lookups<'env>(env: &'env Env, ids: &External<Rc<IdSet>>) -> Result<Obj
 }
 
 /// Adds `key` (a string of valid Unicode, checked by the JS layer) at the end if absent; `true` if
-/// it was added.
+/// it was added. With `may_compact` (no walk of the set is open), gives back the room of deleted
+/// entries when it has grown past the live ones.
 #[napi]
-pub fn ids_add(ids: &External<Rc<IdSet>>, key: String) -> Result<bool> {
+pub fn ids_add(ids: &External<Rc<IdSet>>, key: String, may_compact: bool) -> Result<bool> {
     guard(|| {
         let mut state = ids.state()?;
         let before = state.size();
         state.add(&key)?;
+        // Only when no walk holds a position (the JS layer knows): compacting renumbers them.
+        if may_compact && state.worth_compacting() {
+            maybe_panic("compact");
+            state.compact()?;
+        }
         Ok(state.size() != before)
     })
 }

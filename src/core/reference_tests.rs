@@ -164,8 +164,18 @@ fn check(rows: &[(String, Option<String>)]) {
         }
         assert_eq!(set.has(&id), want.contains(&id));
         assert_eq!(set.size(), want.len());
+        // Compacting (what the JS layer does when no walk is open) changes nothing a user sees.
+        if rng.below(25) == 0 {
+            set.compact().unwrap();
+            assert_eq!(collect(&set), want, "step {step}: after compact");
+        }
     }
     assert_eq!(collect(&set), want);
+    set.compact().unwrap();
+    assert_eq!(collect(&set), want);
+    for id in &want {
+        assert!(set.has(id), "{id:?} after compact");
+    }
 }
 
 #[test]

@@ -15,8 +15,12 @@ enum Entry {
     Added(u32),
 }
 
-/// A position in the set's order. Positions never move; deleted ones are skipped.
+/// A position in the set's order. Positions never move while a walk may hold one (deleted ones
+/// are skipped); [`IdSetState::compact`] renumbers those after the frozen ids.
 pub type Cursor = usize;
+
+/// Deleted entries after the frozen ids below which [`IdSetState::compact`] is not worth it.
+const COMPACT_MIN: usize = 4096;
 
 pub struct IdSetState {
     data: Arc<HashMapsData>,
@@ -25,6 +29,8 @@ pub struct IdSetState {
     /// Entries appended after the build, in order, with their liveness.
     tail: Vec<Entry>,
     tail_alive: BitVec,
+    /// Set bits of `tail_alive`.
+    tail_live: usize,
     /// Frozen ids re-added after a delete → their position in `tail`.
     moved: HashMap<u32, u32>,
     /// Ids that were never in the table.
@@ -43,6 +49,7 @@ impl IdSetState {
             data,
             tail: Vec::new(),
             tail_alive: BitVec::default(),
+            tail_live: 0,
             moved: HashMap::new(),
             added: IdArena::default(),
             added_table: HashTable::new(),
@@ -131,6 +138,7 @@ impl IdSetState {
             self.frozen_alive.set(pos, false);
         } else {
             self.tail_alive.set(pos - frozen_len, false);
+            self.tail_live -= 1;
         }
         self.size -= 1;
         true
@@ -167,7 +175,58 @@ impl IdSetState {
             self.tail.push(Entry::Added(a));
         }
         self.tail_alive.push(true);
+        self.tail_live += 1;
         self.size += 1;
+        Ok(())
+    }
+
+    /// Whether [`Self::compact`] would give back much: deleted entries after the frozen ids are
+    /// at least `COMPACT_MIN` and more than the live ones.
+    pub fn worth_compacting(&self) -> bool {
+        let dead = self.tail.len() - self.tail_live;
+        dead >= COMPACT_MIN && dead > self.tail_live
+    }
+
+    /// Drops the room of deleted entries after the frozen ids: the tail keeps its live entries in
+    /// order, and the text of added ids only for those present. Positions after the frozen ids
+    /// change, so only when no walk holds one (the JS layer calls it then); the order of ids does
+    /// not change. Memory churned through `delete` and `add` comes back here, as a JS `Set`'s
+    /// does when it rehashes.
+    pub fn compact(&mut self) -> Result<(), crate::core::error::LoadError> {
+        let live = self.tail_live;
+        let mut tail = Vec::with_capacity(live);
+        let mut moved = HashMap::with_capacity(self.moved.len().min(live));
+        let mut added = IdArena::default();
+        let mut added_table = HashTable::with_capacity(self.added_pos.len().min(live));
+        let mut added_pos = Vec::new();
+        for (p, &entry) in self.tail.iter().enumerate() {
+            if !self.tail_alive.get(p) {
+                continue;
+            }
+            let np = tail.len() as u32;
+            match entry {
+                Entry::Frozen(i) => {
+                    moved.insert(i, np);
+                    tail.push(Entry::Frozen(i));
+                }
+                Entry::Added(a) => {
+                    let bytes = self.added.get(a);
+                    let na = added.push(bytes)?;
+                    let data = &self.data;
+                    added_table.insert_unique(data.hash_bytes(bytes), na, |&j| {
+                        data.hash_bytes(added.get(j))
+                    });
+                    added_pos.push(np);
+                    tail.push(Entry::Added(na));
+                }
+            }
+        }
+        self.tail = tail;
+        self.tail_alive = BitVec::filled(live, true);
+        self.moved = moved;
+        self.added = added;
+        self.added_table = added_table;
+        self.added_pos = added_pos;
         Ok(())
     }
 
@@ -175,6 +234,7 @@ impl IdSetState {
     pub fn clear(&mut self) {
         self.frozen_alive = BitVec::filled(self.frozen_alive.len(), false);
         self.tail_alive = BitVec::filled(self.tail_alive.len(), false);
+        self.tail_live = 0;
         self.size = 0;
     }
 
@@ -203,5 +263,54 @@ impl IdSetState {
             + self.added.heap_bytes()
             + self.added_table.allocation_size()
             + self.added_pos.capacity() * 4
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::maps::builder::MapsBuilder;
+
+    #[test]
+    fn churn_through_delete_and_add_stays_bounded_when_compacted() {
+        let mut b = MapsBuilder::with_capacity(1000);
+        for i in 0..1000 {
+            b.push_row(&format!("doc-{i}#0"), Some("h")).unwrap();
+        }
+        let mut set = IdSetState::new(Arc::new(b.finish()));
+        for i in 0..50 {
+            set.add(&format!("new-{i}")).unwrap();
+        }
+        let mut peak = 0;
+        for round in 0..200_000 {
+            // A table id and an added one, each deleted and added back: both move to the end.
+            let (frozen, added) = (
+                format!("doc-{}#0", round % 1000),
+                format!("new-{}", round % 50),
+            );
+            for id in [&frozen, &added] {
+                assert!(set.delete(id));
+                set.add(id).unwrap();
+            }
+            if set.worth_compacting() {
+                set.compact().unwrap();
+            }
+            peak = peak.max(set.heap_bytes());
+        }
+        assert_eq!(set.size(), 1050);
+        // 400,000 moves: without compacting, the tail alone would hold 3.2 MB.
+        assert!(peak < 600_000, "peak {peak} bytes");
+        let mut ids = Vec::new();
+        let mut pos = 0;
+        while let Some((p, id)) = set.next_from(pos) {
+            ids.push(String::from_utf8(id.to_vec()).unwrap());
+            pos = p + 1;
+        }
+        assert_eq!(ids.len(), 1050);
+        // The last ones moved come last, in the order they were added back.
+        assert_eq!(
+            ids[ids.len() - 2..],
+            ["doc-999#0".to_string(), "new-49".to_string()]
+        );
     }
 }
