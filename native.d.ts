@@ -87,6 +87,9 @@ export declare function idsAdd(ids: ExternalObject<IdSet>, key: string, mayCompa
 /** Removes every id. */
 export declare function idsClear(ids: ExternalObject<IdSet>): void
 
+/** Positions below this are the table's ids, which compacting never moves. */
+export declare function idsFrozenLen(ids: ExternalObject<IdSet>): number
+
 export declare function idsPage(ids: ExternalObject<IdSet>, from: number, max: number): IdsPage
 
 /** Live ids of an id set, from position `from` on. */

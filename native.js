@@ -846,6 +846,7 @@ module.exports.hashTexts = nativeBinding.hashTexts
 module.exports.idLookups = nativeBinding.idLookups
 module.exports.idsAdd = nativeBinding.idsAdd
 module.exports.idsClear = nativeBinding.idsClear
+module.exports.idsFrozenLen = nativeBinding.idsFrozenLen
 module.exports.idsPage = nativeBinding.idsPage
 module.exports.idsSize = nativeBinding.idsSize
 module.exports.idsTakeIndexes = nativeBinding.idsTakeIndexes

@@ -3,7 +3,8 @@
 // afterwards, and a panic anywhere in the addon is an E_INTERNAL rejection, not a crash.
 import { describe, test, expect, beforeAll, afterAll } from "bun:test";
 import { join } from "node:path";
-import { buildHashMaps, LanceHashMapsError, planChanges } from "../index";
+import { inspect } from "node:util";
+import { buildHashMaps, emptyHashMaps, LanceHashMapsError, planChanges } from "../index";
 import * as native from "../native.js";
 import { removeDir, serviceRows, tempDir } from "../fixtures/tables";
 import { latest } from "../fixtures/writers/latest";
@@ -269,7 +270,7 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
     }
   });
 
-  test("existingIds gives back the room of churned ids only while no walk is open", async () => {
+  test("existingIds gives back the room of churned ids only while no walk holds a position past the table's ids", async () => {
     const { existingIds } = await buildHashMaps(tablePath);
     const model = new Set(existingIds);
     const ids = [...model];
@@ -283,11 +284,20 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
         model.add(id);
       }
     };
-    // An open walk holds a position: no compaction (the hook would make it panic), and the walk
+    const resync = () => {
+      model.clear();
+      for (const id of existingIds) model.add(id);
+    };
+    // A walk still among the table's ids holds no position compacting moves: the churn compacts
+    // (the hook turns that into a panic, so it is seen).
+    const early = existingIds.values();
+    early.next();
+    expect(thrownAt("compact", () => churn(20_000))?.code).toBe("E_INTERNAL");
+    resync();
+    // A walk past the table's ids holds one: no compaction (the hook would throw), and the walk
     // goes on as a Set's does.
-    const walk = existingIds.values();
-    const walkModel = model.values();
-    expect(walk.next().value).toBe(walkModel.next().value);
+    const [walk, walkModel] = [existingIds.values(), model.values()];
+    for (let i = 0; i < ids.length - 5; i++) expect(walk.next().value).toBe(walkModel.next().value);
     native.injectPanic("compact");
     try {
       churn(20_000);
@@ -295,15 +305,60 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
       native.injectPanic(null);
     }
     expect([...walk]).toEqual([...walkModel]);
-    // No walk open (the one above ended): the room is given back, which the hook turns into a
-    // panic here, so the churn is seen to compact.
+    // That walk ended: the churn compacts again, and the set holds what a Set holds, in order.
     expect(thrownAt("compact", () => churn(20_000))?.code).toBe("E_INTERNAL");
-    // The set then holds what a Set holds, in its order, through more compactions.
-    model.clear();
-    for (const id of existingIds) model.add(id);
+    resync();
     churn(50_000);
     expect([...existingIds]).toEqual([...model]);
     expect(ids.every((id) => existingIds.has(id))).toBe(true);
+  });
+
+  test("existingIds' own walks that stop early, and walks dropped by the caller, do not keep it from compacting", async () => {
+    // Empty maps: every position is past the table's ids (there are none).
+    const { existingIds } = emptyHashMaps();
+    const ids = Array.from({ length: 200 }, (_, i) => `id-${i}`);
+    for (const id of ids) existingIds.add(id);
+    const churn = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        existingIds.delete(ids[i % ids.length]);
+        existingIds.add(ids[i % ids.length]);
+      }
+    };
+    const compacts = () => thrownAt("compact", () => churn(20_000))?.code === "E_INTERNAL";
+    expect(compacts()).toBe(true);
+    const stopEarly: [string, () => unknown][] = [
+      [
+        "forEach whose callback throws",
+        () => {
+          try {
+            existingIds.forEach((id) => {
+              if (id === ids[1]) throw new Error("stop");
+            });
+          } catch {}
+        },
+      ],
+      ["isSubsetOf that finds a missing id", () => existingIds.isSubsetOf(new Set([...ids.slice(2), "x", "y"]))],
+      ["isDisjointFrom that finds a shared id", () => existingIds.isDisjointFrom(new Set([...ids.slice(1), "x", "y"]))],
+      ["printing (the first 100 ids)", () => inspect(existingIds)],
+    ];
+    for (const [what, run] of stopEarly) {
+      run();
+      expect([what, compacts()]).toEqual([what, true]);
+    }
+    // A walk the caller drops mid-way holds its position until it is collected.
+    (() => {
+      const it = existingIds.values();
+      it.next();
+      it.next();
+    })();
+    let compacted = false;
+    for (let i = 0; i < 20 && !compacted; i++) {
+      Bun.gc(true);
+      await new Promise((r) => setTimeout(r, 10));
+      compacted = compacts();
+    }
+    expect(compacted).toBe(true);
+    expect([...existingIds].sort()).toEqual([...ids].sort());
   });
 
   test("in a synchronous lookup: a thrown E_INTERNAL error, not a crash", async () => {

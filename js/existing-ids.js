@@ -5,12 +5,12 @@
 // skipped, added ones are appended).
 
 // Taken off the module once: the hot methods call them directly.
-const { idLookups, idsAdd, idsClear, idsSize, idsPage, idsTakeIndexes } = require("../native.js");
+const { idLookups, idsAdd, idsClear, idsFrozenLen, idsSize, idsPage, idsTakeIndexes } = require("../native.js");
 const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
 const { CUSTOM, describe } = require("./inspect.js");
 const { argError, fromNative } = require("./errors.js");
 const { setRecord, keysOf } = require("./set-methods.js");
-const { IdsIterator } = require("./ids-iterator.js");
+const { IdsIterator, closeWalk } = require("./ids-iterator.js");
 
 /** A page of the set's ids (native errors as LanceHashMapsError). */
 function page(ids, from, size) {
@@ -31,13 +31,15 @@ class ExistingIds {
   #has;
   #delete;
   /** `version` is bumped by every change: a walk that sees it move re-reads from its position.
-   * `open`: walks begun and neither ended nor collected, which hold positions (the native set
-   * gives back the room of deleted ids only when none is open). An object the iterators share. */
-  #changes = { version: 0, open: 0 };
+   * `frozen`: positions below it (the table's ids) never move. `open`: walks holding a position
+   * past those, neither ended nor collected (the native set gives back the room of deleted ids
+   * only when none is, as that renumbers those positions). An object the iterators share. */
+  #changes;
 
   constructor(token, ids) {
     if (token !== INTERNAL) throw notConstructible("ExistingIds");
     this.#ids = ids;
+    this.#changes = { version: 0, open: 0, frozen: idsFrozenLen(ids) };
     const lookups = idLookups(ids);
     this.#has = lookups.has;
     this.#delete = lookups.delete;
@@ -120,6 +122,16 @@ class ExistingIds {
     return new IdsIterator((from, size) => page(this.#ids, from, size), this.#changes, entries);
   }
 
+  /** `use(walk)` with a walk of the ids that ends with it, however `use` leaves it. */
+  #walking(use) {
+    const walk = this.#walk();
+    try {
+      return use(walk);
+    } finally {
+      closeWalk(walk);
+    }
+  }
+
   values() {
     return this.#walk();
   }
@@ -140,7 +152,9 @@ class ExistingIds {
     if (typeof callbackfn !== "function") {
       throw new TypeError("ExistingIds.prototype.forEach: callbackfn is not a function");
     }
-    for (const id of this.#walk()) callbackfn.call(thisArg, id, id, this);
+    this.#walking((walk) => {
+      for (const id of walk) callbackfn.call(thisArg, id, id, this);
+    });
   }
 
   /** Every id, in order, as an array: the fastest way to copy them all out. */
@@ -203,8 +217,10 @@ class ExistingIds {
   isSubsetOf(other) {
     const rec = setRecord(other);
     if (this.size > rec.size) return false;
-    for (const v of this.#walk()) if (!rec.has(v)) return false;
-    return true;
+    return this.#walking((walk) => {
+      for (const v of walk) if (!rec.has(v)) return false;
+      return true;
+    });
   }
 
   isSupersetOf(other) {
@@ -217,10 +233,12 @@ class ExistingIds {
   isDisjointFrom(other) {
     const rec = setRecord(other);
     if (this.size <= rec.size) {
-      for (const v of this.#walk()) if (rec.has(v)) return false;
-    } else {
-      for (const v of keysOf(rec)) if (this.has(v)) return false;
+      return this.#walking((walk) => {
+        for (const v of walk) if (rec.has(v)) return false;
+        return true;
+      });
     }
+    for (const v of keysOf(rec)) if (this.has(v)) return false;
     return true;
   }
 
@@ -229,7 +247,7 @@ class ExistingIds {
   }
 
   [CUSTOM](depth, options, inspect) {
-    return describe("Set", this.size, this.#walk(), depth, options, inspect);
+    return this.#walking((walk) => describe("Set", this.size, walk, depth, options, inspect));
   }
 }
 

@@ -18,9 +18,13 @@ const dropped = new FinalizationRegistry((changes) => {
   changes.open--;
 });
 
+/** Ends a walk this package started and leaves early (a callback threw, an answer was found). */
+let closeWalk;
+
 class IdsIterator {
-  /** `readPage(from, size)` → { text, lens, positions, done }; `changes`: the set's version and
-   * count of open walks. */
+  /** `readPage(from, size)` → { text, lens, positions, done }; `changes`: the set's `version`,
+   * `frozen` (positions below it, the table's ids, never move) and `open` (walks holding a
+   * position after those: the set compacts only when there is none). */
   #readPage;
   #changes;
   #entries;
@@ -37,14 +41,19 @@ class IdsIterator {
   #from = 0;
   #size = PAGE_ENTRIES;
   #finished = false;
+  /** Counted in `changes.open`: its position is past the table's ids. */
+  #counted = false;
+
+  static {
+    closeWalk = (it) => {
+      if (!it.#finished) it.#end();
+    };
+  }
 
   constructor(readPage, changes, entries) {
     this.#readPage = readPage;
     this.#changes = changes;
     this.#entries = entries;
-    // Open until its end or its collection: meanwhile the set keeps every position as it is.
-    changes.open++;
-    dropped.register(this, changes, this);
   }
 
   next() {
@@ -60,6 +69,7 @@ class IdsIterator {
         this.#i = i + 1;
         const id = this.#text.slice(this.#at, (this.#at += this.#lens[i]));
         this.#from = this.#positions[i] + 1;
+        if (!this.#counted && this.#from > this.#changes.frozen) this.#holdPosition();
         return { value: this.#entries ? [id, id] : id, done: false };
       }
       // `done` was true when the page was read, and nothing changed since: no id is left.
@@ -89,10 +99,20 @@ class IdsIterator {
 
   /** No id is left: the walk is over for good, as a Set iterator's. (No `return()`: a Set
    * iterator has none, so a `break` leaves it where it was, and it can go on later.) */
+  /** From here until its end or its collection, the set keeps every position as it is. */
+  #holdPosition() {
+    this.#counted = true;
+    this.#changes.open++;
+    dropped.register(this, this.#changes, this);
+  }
+
   #end() {
     this.#finished = true;
-    this.#changes.open--;
-    dropped.unregister(this);
+    if (this.#counted) {
+      this.#counted = false;
+      this.#changes.open--;
+      dropped.unregister(this);
+    }
     this.#text = "";
     this.#lens = this.#positions = NO_LENS;
   }
@@ -100,4 +120,4 @@ class IdsIterator {
 Object.setPrototypeOf(IdsIterator.prototype, ITERATOR_PROTOTYPE);
 Object.defineProperty(IdsIterator.prototype, Symbol.toStringTag, { value: "Set Iterator", configurable: true });
 
-module.exports = { IdsIterator };
+module.exports = { IdsIterator, closeWalk };

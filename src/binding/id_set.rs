@@ -77,13 +77,23 @@ pub fn ids_add(ids: &External<Rc<IdSet>>, key: String, may_compact: bool) -> Res
         let mut state = ids.state()?;
         let before = state.size();
         state.add(&key)?;
-        // Only when no walk holds a position (the JS layer knows): compacting renumbers them.
-        if may_compact && state.worth_compacting() {
+        let added = state.size() != before;
+        // Only after an add (the JS layer then bumps the version, so every walk reads its page
+        // again) and when no walk holds a position after the table's ids (the JS layer counts
+        // them): compacting renumbers those. Best effort: a compaction that cannot get memory
+        // leaves the set as it was, and the add stands.
+        if added && may_compact && state.worth_compacting() {
             maybe_panic("compact");
-            state.compact()?;
+            let _ = state.compact();
         }
-        Ok(state.size() != before)
+        Ok(added)
     })
+}
+
+/// Positions below this are the table's ids, which compacting never moves.
+#[napi]
+pub fn ids_frozen_len(ids: &External<Rc<IdSet>>) -> Result<f64> {
+    guard(|| Ok(ids.state()?.frozen_len() as f64))
 }
 
 /// Removes every id.

@@ -62,6 +62,11 @@ impl IdSetState {
         self.size
     }
 
+    /// Positions below this are the table's ids: [`Self::compact`] never moves them.
+    pub fn frozen_len(&self) -> usize {
+        self.frozen_alive.len()
+    }
+
     fn find_added(&self, id: &[u8]) -> Option<u32> {
         let h = self.data.hash_bytes(id);
         self.added_table
@@ -193,12 +198,33 @@ impl IdSetState {
     /// not change. Memory churned through `delete` and `add` comes back here, as a JS `Set`'s
     /// does when it rehashes.
     pub fn compact(&mut self) -> Result<(), crate::core::error::LoadError> {
+        use crate::core::error::try_reserve;
         let live = self.tail_live;
-        let mut tail = Vec::with_capacity(live);
-        let mut moved = HashMap::with_capacity(self.moved.len().min(live));
+        let no_memory = || {
+            crate::core::error::LoadError::new(
+                crate::core::error::ErrorCode::NoMemory,
+                "no memory to compact existingIds",
+            )
+        };
+        let mut tail = Vec::new();
+        try_reserve(&mut tail, live, "existingIds' order")?;
+        let mut moved = HashMap::new();
+        moved
+            .try_reserve(self.moved.len().min(live))
+            .map_err(|_| no_memory())?;
         let mut added = IdArena::default();
-        let mut added_table = HashTable::with_capacity(self.added_pos.len().min(live));
+        let mut added_table = HashTable::new();
+        // Empty: reserving rehashes nothing, so the hasher is never called.
+        added_table
+            .try_reserve(self.added_pos.len().min(live), |_: &u32| 0)
+            .map_err(|_| no_memory())?;
         let mut added_pos = Vec::new();
+        try_reserve(
+            &mut added_pos,
+            self.added_pos.len().min(live),
+            "existingIds' added ids",
+        )?;
+        let mut tail_alive = BitVec::try_with_capacity(live)?;
         for (p, &entry) in self.tail.iter().enumerate() {
             if !self.tail_alive.get(p) {
                 continue;
@@ -220,9 +246,11 @@ impl IdSetState {
                     tail.push(Entry::Added(na));
                 }
             }
+            tail_alive.push(true);
         }
+        // Nothing changes before this point: an error above leaves the set as it was.
         self.tail = tail;
-        self.tail_alive = BitVec::filled(live, true);
+        self.tail_alive = tail_alive;
         self.moved = moved;
         self.added = added;
         self.added_table = added_table;
