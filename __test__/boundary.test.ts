@@ -340,6 +340,23 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
       ["isSubsetOf that finds a missing id", () => existingIds.isSubsetOf(new Set([...ids.slice(2), "x", "y"]))],
       ["isDisjointFrom that finds a shared id", () => existingIds.isDisjointFrom(new Set([...ids.slice(1), "x", "y"]))],
       ["printing (the first 100 ids)", () => inspect(existingIds)],
+      // Another set's methods that walk this one as their argument and stop early.
+      [
+        "another's isSupersetOf(this), stopping at a missing id",
+        () => {
+          const other = emptyHashMaps().existingIds;
+          for (const id of [...ids.slice(2), "x", "y"]) other.add(id);
+          return other.isSupersetOf(existingIds);
+        },
+      ],
+      [
+        "another's isDisjointFrom(this), stopping at a shared id",
+        () => {
+          const other = emptyHashMaps().existingIds;
+          for (const id of [...ids.slice(1), "x", "y"]) other.add(id);
+          return other.isDisjointFrom(existingIds);
+        },
+      ],
     ];
     for (const [what, run] of stopEarly) {
       run();

@@ -75,6 +75,8 @@ class ExistingIds {
     try {
       added = idsAdd(this.#ids, value, this.#changes.open === 0);
     } catch (e) {
+      // The set may have changed before the error (an id added, then a failure): walks re-read.
+      this.#changes.version++;
       throw fromNative(e);
     }
     if (added) this.#changes.version++;
@@ -178,7 +180,7 @@ class ExistingIds {
   union(other) {
     const rec = setRecord(other);
     const out = this.toSet();
-    for (const v of keysOf(rec)) out.add(v);
+    for (const v of keysOf(rec, closeIfOwn)) out.add(v);
     return out;
   }
 
@@ -188,7 +190,7 @@ class ExistingIds {
     if (this.size <= rec.size) {
       for (const v of this.toArray()) if (rec.has(v)) out.add(v);
     } else {
-      for (const v of keysOf(rec)) if (this.has(v)) out.add(v);
+      for (const v of keysOf(rec, closeIfOwn)) if (this.has(v)) out.add(v);
     }
     return out;
   }
@@ -199,7 +201,7 @@ class ExistingIds {
     if (this.size <= rec.size) {
       for (const v of this.toArray()) if (rec.has(v)) out.delete(v);
     } else {
-      for (const v of keysOf(rec)) out.delete(v);
+      for (const v of keysOf(rec, closeIfOwn)) out.delete(v);
     }
     return out;
   }
@@ -207,7 +209,7 @@ class ExistingIds {
   symmetricDifference(other) {
     const rec = setRecord(other);
     const out = this.toSet();
-    for (const v of keysOf(rec)) {
+    for (const v of keysOf(rec, closeIfOwn)) {
       if (this.has(v)) out.delete(v);
       else out.add(v);
     }
@@ -226,7 +228,7 @@ class ExistingIds {
   isSupersetOf(other) {
     const rec = setRecord(other);
     if (this.size < rec.size) return false;
-    for (const v of keysOf(rec)) if (!this.has(v)) return false;
+    for (const v of keysOf(rec, closeIfOwn)) if (!this.has(v)) return false;
     return true;
   }
 
@@ -238,7 +240,7 @@ class ExistingIds {
         return true;
       });
     }
-    for (const v of keysOf(rec)) if (this.has(v)) return false;
+    for (const v of keysOf(rec, closeIfOwn)) if (this.has(v)) return false;
     return true;
   }
 
@@ -249,6 +251,14 @@ class ExistingIds {
   [CUSTOM](depth, options, inspect) {
     return this.#walking((walk) => describe("Set", this.size, walk, depth, options, inspect));
   }
+}
+
+/** existingIds' own `keys`, as loaded (a replaced one is the user's). */
+const OWN_KEYS = ExistingIds.prototype.keys;
+/** A walk of another existingIds that a Set method stopped early: made by its own `keys()` inside
+ * the method, seen by nobody else, so it ends here (it no longer holds that set's room). */
+function closeIfOwn(rec, it) {
+  if (rec.keysFn === OWN_KEYS) closeWalk(it);
 }
 
 module.exports = { ExistingIds };

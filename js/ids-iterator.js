@@ -46,7 +46,7 @@ class IdsIterator {
 
   static {
     closeWalk = (it) => {
-      if (!it.#finished) it.#end();
+      if (#finished in it && !it.#finished) it.#end();
     };
   }
 

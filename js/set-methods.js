@@ -18,11 +18,15 @@ function setRecord(other) {
   if (typeof has !== "function") throw new TypeError("the argument's has must be a function");
   const keys = other.keys;
   if (typeof keys !== "function") throw new TypeError("the argument's keys must be a function");
-  return { size, has: (v) => Boolean(has.call(other, v)), keys: () => keys.call(other) };
+  return { size, has: (v) => Boolean(has.call(other, v)), keys: () => keys.call(other), keysFn: keys };
 }
 
-/** The values of a set record's `keys()` iterator; stopping early closes it (calls `return`). */
-function* keysOf(rec) {
+/**
+ * The values of a set record's `keys()` iterator; stopping early closes it (calls `return`), or,
+ * for an iterator with no `return` (a Set's has none), passes it to `closeOwn(rec, it)`: the caller
+ * ends it if it is one of its own that nobody else can see.
+ */
+function* keysOf(rec, closeOwn) {
   const it = rec.keys();
   if (it === null || (typeof it !== "object" && typeof it !== "function")) {
     throw new TypeError("keys() must return an iterator");
@@ -53,7 +57,7 @@ function* keysOf(rec) {
       try {
         it.return();
       } catch {}
-    }
+    } else if (!finished && closeOwn) closeOwn(rec, it);
   }
 }
 
