@@ -69,6 +69,44 @@ describe("existingIds has every Set method, with Set's results", () => {
       }
     });
   }
+  test("intersection walks this set live and difference its copy, as the specification says: a has() that changes it", () => {
+    for (const method of ["intersection", "difference"] as const) {
+      const { existingIds } = emptyHashMaps();
+      const model = new Set<string>();
+      for (const id of ["a", "b", "c", "d"]) {
+        existingIds.add(id);
+        model.add(id);
+      }
+      // At "a": deletes "c" (not reached yet: skipped) and moves "b" to the end (visited there).
+      const otherFor = (set: { delete(v: string): boolean; add(v: string): unknown }) => ({
+        size: 10,
+        has(v: string) {
+          if (v === "a") {
+            set.delete("c");
+            set.delete("b");
+            set.add("b");
+          }
+          return v !== "d";
+        },
+        keys: () => [][Symbol.iterator](),
+      });
+      const ours = [...(existingIds as any)[method](otherFor(existingIds))];
+      // The specification's steps when this set is the smaller: intersection walks it live,
+      // difference walks the copy it starts from.
+      const other = otherFor(model);
+      const theirs = method === "intersection" ? new Set<string>() : new Set(model);
+      for (const e of method === "intersection" ? model : [...model]) {
+        if (!other.has(e)) continue;
+        if (method === "intersection") theirs.add(e);
+        else theirs.delete(e);
+      }
+      expect([method, ours]).toEqual([method, [...theirs]]);
+      if (typeof (Set.prototype as any)[method] === "function") {
+        const engine = new Set(["a", "b", "c", "d"]);
+        expect([method, ours]).toEqual([method, [...(engine as any)[method](otherFor(engine))]]);
+      }
+    }
+  });
   test("a set-like argument that is not set-like throws TypeError", async () => {
     const { existingIds } = await buildHashMaps(tablePath);
     for (const bad of [

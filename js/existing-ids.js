@@ -188,7 +188,10 @@ class ExistingIds {
     const rec = setRecord(other);
     const out = new Set();
     if (this.size <= rec.size) {
-      for (const v of this.toArray()) if (rec.has(v)) out.add(v);
+      // A live walk, as the specification's: `has` may change this set on the way.
+      this.#walking((walk) => {
+        for (const v of walk) if (rec.has(v)) out.add(v);
+      });
     } else {
       for (const v of keysOf(rec, closeIfOwn)) if (this.has(v)) out.add(v);
     }
@@ -199,6 +202,7 @@ class ExistingIds {
     const rec = setRecord(other);
     const out = this.toSet();
     if (this.size <= rec.size) {
+      // Over the copy, as the specification's steps (not live, unlike intersection).
       for (const v of this.toArray()) if (rec.has(v)) out.delete(v);
     } else {
       for (const v of keysOf(rec, closeIfOwn)) out.delete(v);
