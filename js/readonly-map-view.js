@@ -9,7 +9,7 @@ const { fromNative } = require("./errors.js");
 const ENTRIES = Symbol("entries");
 const EACH = Symbol("each");
 
-/** What a subclass defines: a generator of its pages (what the native side hands over at once),
+/** What a subclass defines: an iterator of its pages (what the native side hands over at once),
  * in order, and how a page decodes into its keys and values (two arrays of the same length). */
 const PAGES = Symbol("pages");
 const DECODE = Symbol("decode");

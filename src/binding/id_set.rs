@@ -134,8 +134,7 @@ pub fn ids_take_indexes(
         let mut seen = SeenIndexes::new(data.id_count(), indexes.len());
         let mut kept = Vec::new();
         for (k, &i) in indexes.iter().enumerate() {
-            let first = seen.insert(i);
-            if !first {
+            if !seen.insert(i) {
                 continue;
             }
             let present = match (same, remove) {

@@ -25,6 +25,18 @@ const NULL_LEN: u32 = u32::MAX;
 /// without decoding; else from UTF-8.
 pub type PageText = Either<Latin1String, String>;
 
+/// Joined text as a [`PageText`], checked as UTF-8 once as a whole (the parts are copied
+/// unchecked from the id store). No JS value yet: it may run off the JS thread.
+pub(super) fn page_text(bytes: Vec<u8>) -> std::result::Result<PageText, LoadError> {
+    let s = String::from_utf8(bytes)
+        .map_err(|_| LoadError::new(ErrorCode::Internal, "an id is not valid UTF-8"))?;
+    Ok(if s.is_ascii() {
+        Either::A(Latin1String::from(s))
+    } else {
+        Either::B(s)
+    })
+}
+
 /// UTF-16 code units of valid UTF-8 `b` (what JS `slice` counts): one per character, two for a
 /// character of 4 bytes.
 fn utf16_len(b: &[u8]) -> u32 {
@@ -63,19 +75,8 @@ impl TextBuilder {
         self.bytes.len()
     }
 
-    /// The text, checked once as a whole (the parts are copied unchecked from the id store).
-    pub(super) fn text(bytes: Vec<u8>) -> std::result::Result<PageText, LoadError> {
-        let s = String::from_utf8(bytes)
-            .map_err(|_| LoadError::new(ErrorCode::Internal, "an id is not valid UTF-8"))?;
-        Ok(if s.is_ascii() {
-            Either::A(Latin1String::from(s))
-        } else {
-            Either::B(s)
-        })
-    }
-
     fn finish(self) -> std::result::Result<(PageText, Uint32Array), LoadError> {
-        Ok((Self::text(self.bytes)?, self.lens.into()))
+        Ok((page_text(self.bytes)?, self.lens.into()))
     }
 }
 
@@ -118,7 +119,7 @@ impl TextChunks {
         let texts = self
             .chunks
             .into_iter()
-            .map(TextBuilder::text)
+            .map(page_text)
             .collect::<std::result::Result<_, _>>()?;
         Ok((texts, self.lens))
     }

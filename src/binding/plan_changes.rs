@@ -4,7 +4,7 @@
 //! resolves with the plan packed for the JS layer to unpack.
 
 use super::errors::{coded, from_panic, guard};
-use super::pages::{PageText, TextBuilder, TextChunks};
+use super::pages::{page_text, PageText, TextChunks};
 use super::test_hooks::maybe_panic;
 use crate::core::plan::js_strings::JsStrings;
 use crate::core::plan::plan_changes::{merge, plan_slice, SlicePlan};
@@ -144,7 +144,7 @@ pub fn plan_add(
             let hex = slice
                 .hex_strings(HASHES_PER_STRING)
                 .into_iter()
-                .map(TextBuilder::text)
+                .map(page_text)
                 .collect::<std::result::Result<_, _>>()?;
             Ok((slice, hex))
         });
