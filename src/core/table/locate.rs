@@ -60,6 +60,27 @@ fn remote_table(uri: &str, table_name: Option<&str>) -> Result<Located, LoadErro
     }))
 }
 
+/// An object-store URI without its `//`: most often one that `path.join("s3://b/db", "t.lance")`
+/// turned into `s3:/b/db/t.lance`. The error says how to pass it instead.
+fn lost_slashes(path: &str) -> Option<LoadError> {
+    let (scheme, rest) = path.split_once(':')?;
+    let scheme = scheme.to_ascii_lowercase();
+    (REMOTE_SCHEMES.contains(&scheme.as_str()) && !rest.starts_with("//")).then(|| {
+        let how = if rest.starts_with('/') {
+            "a URI that lost a slash of its \"//\" (path.join and path.resolve collapse it)"
+        } else {
+            "not a URI: an object-store URI starts with \"//\" after its scheme"
+        };
+        LoadError::new(
+            ErrorCode::Arg,
+            format!(
+                "{scheme}:… is {how}: pass the database URI as it is with options.tableName, e.g. \
+                 buildHashMaps(\"{scheme}://bucket/db\", {{ tableName: \"embeddings\" }})"
+            ),
+        )
+    })
+}
+
 /// Valid LanceDB table names, as `open_table` accepts them.
 pub fn is_valid_table_name(name: &str) -> bool {
     (1..=128).contains(&name.len())
@@ -68,7 +89,11 @@ pub fn is_valid_table_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
 }
 
-/// Turns a path or `file://` URI into an absolute path (relative to the working directory).
+/// Turns a path or `file://` URI into the absolute path lance reads for it, by lance's own rule
+/// (`lance_io::object_store::uri_to_url`, what `connect(…).openTable(…)` goes through): a leading
+/// `~` or `~/` is the home directory, a relative path is taken from the working directory, and
+/// `.` and `..` are resolved by name, before any symbolic link is followed (`link/../t` is `t`
+/// in the working directory, wherever `link` points).
 pub fn to_local_path(path: &str) -> Result<PathBuf, LoadError> {
     if path.is_empty() {
         return Err(LoadError::new(
@@ -82,33 +107,41 @@ pub fn to_local_path(path: &str) -> Result<PathBuf, LoadError> {
             "tablePath contains a NUL character",
         ));
     }
-    let local = if let Some(scheme_end) = path.find("://") {
-        let scheme = &path[..scheme_end];
-        if scheme.eq_ignore_ascii_case("file") {
-            url::Url::parse(path)
-                .ok()
-                .and_then(|u| u.to_file_path().ok())
-                .ok_or_else(|| LoadError::new(ErrorCode::Arg, "not a valid file:// URI"))?
-        } else if uri_scheme(path).is_some() {
-            return Err(LoadError::new(
-                ErrorCode::Unsupported,
-                format!(
-                    "{scheme}:// is not supported: this build reads local tables (a path or a \
-                     file:// URI) and s3://, az:// and abfss:// URIs"
-                ),
-            ));
-        } else {
-            PathBuf::from(path)
-        }
-    } else {
-        PathBuf::from(path)
-    };
-    std::path::absolute(&local).map_err(|e| {
+    if let Some(e) = lost_slashes(path) {
+        return Err(e);
+    }
+    // lance's error names its own source location: the message says what can be wrong instead.
+    let url = lance_io::object_store::uri_to_url(path).map_err(|_| {
         LoadError::new(
             ErrorCode::Arg,
-            format!("cannot make the path absolute: {e}"),
+            "cannot make the path absolute (a \"..\" above the root directory, or a working \
+             directory that no longer exists)",
         )
-    })
+    })?;
+    if url.scheme() != "file" {
+        let scheme = url.scheme();
+        let message = if path
+            .to_ascii_lowercase()
+            .starts_with(&format!("{scheme}://"))
+        {
+            format!(
+                "{scheme}:// is not supported: this build reads local tables (a path or a \
+                 file:// URI) and s3://, az:// and abfss:// URIs"
+            )
+        } else {
+            // `run:2024/db` is a URI with the scheme "run" for the SDK too.
+            format!(
+                "reads as a URI with the scheme \"{scheme}:\" (as for @lancedb/lancedb), which this \
+                 build does not read: for a relative directory whose name has a colon, write \
+                 \"./{path}\""
+            )
+        };
+        return Err(LoadError::new(ErrorCode::Unsupported, message));
+    }
+    // Collected from its components: without the trailing `/` of a directory URL.
+    url.to_file_path()
+        .map(|p| p.components().collect())
+        .map_err(|()| LoadError::new(ErrorCode::Arg, "not a valid file:// URI"))
 }
 
 fn io_error(what: &str, e: std::io::Error) -> LoadError {
@@ -208,17 +241,41 @@ fn tables_in(dir: &Path) -> Vec<String> {
     tables
 }
 
+/// The first directory on the way to `path` that does not exist, when one above `path` is
+/// missing (`/a/b` for `/a/b/c/t.lance` when `/a` exists but `/a/b` does not).
+fn first_missing_ancestor(path: &Path) -> Option<PathBuf> {
+    let mut missing = None;
+    for dir in path.ancestors().skip(1) {
+        match std::fs::symlink_metadata(dir) {
+            Err(e) if e.kind() == ErrorKind::NotFound => missing = Some(dir.to_path_buf()),
+            _ => break,
+        }
+    }
+    missing
+}
+
+/// Whether `path` is relative to the working directory (not absolute, not `~`, not a URI).
+fn is_relative(path: &str) -> bool {
+    !(path == "~"
+        || path.starts_with("~/")
+        || uri_scheme(path).is_some()
+        || path.to_ascii_lowercase().starts_with("file:")
+        || Path::new(path).is_absolute())
+}
+
 /// When nothing was found at `path` (with `table_name`): why that may be a mistake, if a likely
-/// one is visible — a `~` that only a shell expands, a table name given with its `.lance`, or a
-/// database directory that holds other tables. `None` when nothing looks wrong.
+/// one is visible — a `~name` path (only `~` and `~/` mean the home directory), a table name
+/// given with its `.lance`, a database directory that holds other tables, a relative path (the
+/// absolute path looked at and the working directory), a missing parent directory. `None` when
+/// nothing looks wrong.
 pub fn missing_hint(path: &str, table_name: Option<&str>) -> Option<String> {
     let mut hints = Vec::new();
-    if path.starts_with('~') {
-        hints.push(
-            "the path starts with \"~\", which only a shell turns into the home directory: \
-             pass an absolute path (e.g. path.join(os.homedir(), ...))"
-                .to_owned(),
-        );
+    if path.starts_with('~') && path != "~" && !path.starts_with("~/") {
+        let first = path.split('/').next().unwrap_or(path);
+        hints.push(format!(
+            "only a leading \"~\" or \"~/\" means the home directory (as for @lancedb/lancedb): \
+             {first:?} is a directory of that name in the working directory"
+        ));
     }
     if let Some(name) = table_name.and_then(|n| n.strip_suffix(".lance")) {
         hints.push(format!(
@@ -226,6 +283,22 @@ pub fn missing_hint(path: &str, table_name: Option<&str>) -> Option<String> {
         ));
     }
     if let Ok(root) = to_local_path(path) {
+        let looked_at = match table_name {
+            Some(name) => root.join(format!("{name}.lance")),
+            None => root.clone(),
+        };
+        if is_relative(path) {
+            let cwd = std::env::current_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|e| format!("unknown ({e})"));
+            hints.push(format!(
+                "nothing at {} (a relative path is taken from the working directory, {cwd})",
+                looked_at.display()
+            ));
+        }
+        if let Some(dir) = first_missing_ancestor(&looked_at) {
+            hints.push(format!("the directory {} does not exist", dir.display()));
+        }
         // The database directory: the path itself with a table name, else the path's parent.
         let db = match table_name {
             Some(_) => Some(root.as_path()),
@@ -326,6 +399,84 @@ mod tests {
         assert_eq!(
             locate(&format!("{uri}x"), None).unwrap(),
             Located::Missing(d.join("x"))
+        );
+    }
+
+    #[test]
+    fn paths_resolve_as_lance_resolves_them() {
+        let home = std::env::home_dir().expect("a home directory");
+        assert_eq!(to_local_path("~").unwrap(), home);
+        assert_eq!(to_local_path("~/x/db").unwrap(), home.join("x/db"));
+        let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
+        assert_eq!(to_local_path("~x").unwrap(), cwd.join("~x"));
+        assert_eq!(to_local_path("a/./b/../c").unwrap(), cwd.join("a/c"));
+        assert_eq!(
+            to_local_path("//tmp//a b/é").unwrap(),
+            PathBuf::from("/tmp/a b/é")
+        );
+        assert_eq!(
+            to_local_path("file:///tmp/a%20b/%C3%A9").unwrap(),
+            PathBuf::from("/tmp/a b/é")
+        );
+        // `..` is resolved by name before a symbolic link is followed, as lance does.
+        let d = temp_dir("symlink");
+        std::fs::create_dir_all(d.join("real/sub")).unwrap();
+        std::os::unix::fs::symlink(d.join("real/sub"), d.join("link")).unwrap();
+        let p = format!("{}/link/../t.lance", d.display());
+        assert_eq!(to_local_path(&p).unwrap(), d.join("t.lance"));
+    }
+
+    #[test]
+    fn uris_that_lost_a_slash_say_how_to_pass_them() {
+        for p in [
+            "s3:/bucket/db/t.lance",
+            "az:/c/db",
+            "S3:/b/t.lance",
+            "s3:bucket/db",
+        ] {
+            let e = locate(p, None).unwrap_err();
+            assert_eq!(e.code, ErrorCode::Arg, "{p}");
+            assert!(e.message.contains("tableName"), "{}", e.message);
+        }
+        let e = locate("gs:/b/t", None).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Unsupported);
+        let e = locate("run:2024/db", Some("t")).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Unsupported);
+        assert!(e.message.contains("\"./run:2024/db\""), "{}", e.message);
+        let e = locate("/../tmp/db", None).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Arg);
+        assert!(!e.message.contains(".rs"), "{}", e.message);
+    }
+
+    #[test]
+    fn missing_tables_say_where_they_were_looked_for() {
+        let d = temp_dir("hints");
+        let p = d.join("no/such/db");
+        let hint = missing_hint(p.to_str().unwrap(), Some("t")).unwrap();
+        assert!(
+            hint.contains(&format!(
+                "the directory {} does not exist",
+                d.join("no").display()
+            )),
+            "{hint}"
+        );
+        let hint = missing_hint("lhm-surely-missing/db", Some("t")).unwrap();
+        let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
+        assert!(hint.contains(&cwd.display().to_string()), "{hint}");
+        assert!(
+            hint.contains(
+                &cwd.join("lhm-surely-missing/db/t.lance")
+                    .display()
+                    .to_string()
+            ),
+            "{hint}"
+        );
+        assert!(missing_hint("~lhm/x", None).unwrap().contains("\"~lhm\""));
+        // An absolute path whose directory exists: nothing looks wrong.
+        std::fs::create_dir_all(d.join("db")).unwrap();
+        assert_eq!(
+            missing_hint(d.join("db").to_str().unwrap(), Some("t")),
+            None
         );
     }
 }
