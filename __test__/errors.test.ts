@@ -2,7 +2,7 @@
 import { describe, test, expect, afterEach } from "bun:test";
 import { mkdirSync, readdirSync, rmSync, truncateSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { buildHashMaps, planChanges } from "../index";
+import { buildHashMaps, emptyHashMaps, planChanges } from "../index";
 import { removeDir, serviceRows, tempDir, treeDigest } from "../fixtures/tables";
 import { latest } from "../fixtures/writers/latest";
 import { v013 } from "../fixtures/writers/lancedb-0.13/writer";
@@ -72,6 +72,36 @@ describe("arguments", () => {
     // Object-store URIs are checked before any request: no bucket, a query string.
     await expectCode(buildHashMaps("s3:///t.lance"), "E_ARG");
     await expectCode(buildHashMaps("az://container/t.lance?sig=secret"), "E_ARG");
+  });
+
+  test("a URI that lost a slash of its // (path.join) says to pass the database URI with tableName", async () => {
+    for (const uri of [
+      join("s3://bucket/db", "embeddings.lance"),
+      "az:/container/db/embeddings.lance",
+      "S3:/b/t.lance",
+    ]) {
+      const e = await expectCode(buildHashMaps(uri), "E_ARG", "tableName");
+      expect(e.message).toContain("lost a slash");
+    }
+  });
+
+  test("an unknown option key rejects with E_ARG naming it and the key it resembles", async () => {
+    const d = dir("keys");
+    const call = buildHashMaps as (...a: unknown[]) => Promise<unknown>;
+    await expectCode(call(d, { ifmissing: "error" }), "E_ARG", '"ifmissing": did you mean ifMissing?');
+    await expectCode(call(d, { tablename: "t" }), "E_ARG", "did you mean tableName?");
+    await expectCode(call(d, { storage: {} }), "E_ARG", "did you mean storageOptions?");
+    await expectCode(call(d, { zzz: 1 }), "E_ARG", "its options are tableName,");
+    const plan = planChanges as (...a: unknown[]) => Promise<unknown>;
+    const maps = emptyHashMaps();
+    await expectCode(plan(maps, [], { forceall: true }), "E_ARG", '"forceall": did you mean forceAll?');
+    await expectCode(plan(maps, [], { removeFromExistingId: false }), "E_ARG", "did you mean removeFromExistingIds?");
+    // Known keys, undefined values and symbol keys are fine.
+    expect(
+      (await buildHashMaps(join(d, "t.lance"), { ifMissing: "empty", tableName: undefined, [Symbol("x")]: 1 } as any))
+        .tableFound,
+    ).toBe(false);
+    expect((await planChanges(maps, [], { forceAll: false, removeFromExistingIds: true })).toEmbed).toEqual([]);
   });
 });
 

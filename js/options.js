@@ -3,6 +3,22 @@
 // option; a getter that throws is an E_ARG error with what it threw as `cause`.
 
 const { argError, describeThrown } = require("./errors.js");
+const { checkOptionKeys } = require("./option-keys.js");
+
+/** The options buildHashMaps takes, as index.d.ts declares them. */
+const BUILD_OPTIONS = [
+  "tableName",
+  "idColumn",
+  "hashColumn",
+  "version",
+  "batchSize",
+  "ifMissing",
+  "signal",
+  "onProgress",
+  "progressEvery",
+  "storageOptions",
+  "waitTimeoutMs",
+];
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -86,6 +102,7 @@ function checkBuildArgs(tablePath, options) {
     throw argError(`options must be an object, got ${typeof options}`);
   }
   const o = options ?? {};
+  checkOptionKeys(o, BUILD_OPTIONS, "buildHashMaps");
   const ifMissing = read(o, "ifMissing") ?? "empty";
   if (ifMissing !== "empty" && ifMissing !== "error") {
     throw argError(`options.ifMissing must be "empty" or "error", got ${String(ifMissing)}`);
@@ -114,4 +131,4 @@ function checkBuildArgs(tablePath, options) {
   return { args, signal, onProgress, ifMissing };
 }
 
-module.exports = { checkBuildArgs };
+module.exports = { checkBuildArgs, BUILD_OPTIONS };
