@@ -1,13 +1,15 @@
-// The package as a user gets it: `npm pack` of the main package and of the linux-x64-gnu platform
+// The package as a user gets it: `npm pack` of the main package and of this platform's
 // package, installed into a fresh project with no Rust on PATH, then run from node, from bun and
 // from a `bun build --compile` binary of that project.
 import { test, expect, afterAll } from "bun:test";
-import { cpSync, existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { removeDir, serviceRows, tempDir } from "../fixtures/tables";
 import { latest } from "../fixtures/writers/latest";
 
 const root = join(import.meta.dir, "..");
+const { platformName } = require(join(root, "js", "platform-name.js"));
+const platform: string = platformName();
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
@@ -22,13 +24,41 @@ test("npm pack → a fresh project without Rust → bun, node and a compiled bin
   dirs.push(work);
   const version = require(join(root, "package.json")).version;
 
-  sh(["npm", "pack", "--pack-destination", work, "--loglevel=error"], root);
-  const platformDir = join(work, "platform");
-  cpSync(join(root, "npm", "linux-x64-gnu"), platformDir, { recursive: true });
-  // The everyday build by default; scripts/dist.sh runs this test again with the published (dist) one.
-  const binary = process.env.LANCE_HASHMAPS_PACK_BINARY ?? join(root, "lance-hashmaps.linux-x64-gnu.node");
-  cpSync(binary, join(platformDir, "lance-hashmaps.linux-x64-gnu.node"));
-  sh(["npm", "pack", "--pack-destination", work, "--loglevel=error"], platformDir);
+  // `npm run pack`, as README's "From source" says, with the everyday build (npm run pack builds
+  // the dist one; scripts/dist.sh runs this test again with that).
+  const binary = process.env.LANCE_HASHMAPS_PACK_BINARY ?? join(root, `lance-hashmaps.${platform}.node`);
+  sh(["bash", "scripts/pack.sh", "--binary", binary, "--out", work], root);
+  expect(readdirSync(work).sort()).toEqual([
+    `lance-hashmaps-${version}.tgz`,
+    `lance-hashmaps-${platform}-${version}.tgz`,
+  ]);
+
+  // Without the platform package (a package manager skipped the optional dependency): the import
+  // says which package to install for which platform, under node and bun alike.
+  const bare = join(work, "bare");
+  Bun.spawnSync(["mkdir", "-p", bare]);
+  writeFileSync(
+    join(bare, "package.json"),
+    JSON.stringify({
+      name: "bare",
+      private: true,
+      dependencies: { "lance-hashmaps": `file:../lance-hashmaps-${version}.tgz` },
+    }),
+  );
+  sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], bare);
+  writeFileSync(
+    join(bare, "main.cjs"),
+    `try { require("lance-hashmaps"); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }\n`,
+  );
+  for (const runtime of ["node", process.execPath]) {
+    const { code, message } = JSON.parse(sh([runtime, "main.cjs"], bare));
+    expect(code).toBe("E_NO_BINARY");
+    expect(message).toContain(`(${platform})`);
+    for (const cmd of ["npm install", "bun add", "pnpm add"]) {
+      expect(message).toContain(`${cmd} lance-hashmaps-${platform}@${version}`);
+    }
+    expect(message).not.toContain("npm/cli/issues/4828");
+  }
 
   const app = join(work, "app");
   Bun.spawnSync(["mkdir", "-p", app]);
@@ -39,7 +69,7 @@ test("npm pack → a fresh project without Rust → bun, node and a compiled bin
       private: true,
       dependencies: {
         "lance-hashmaps": `file:../lance-hashmaps-${version}.tgz`,
-        "lance-hashmaps-linux-x64-gnu": `file:../lance-hashmaps-linux-x64-gnu-${version}.tgz`,
+        [`lance-hashmaps-${platform}`]: `file:../lance-hashmaps-${platform}-${version}.tgz`,
       },
     }),
   );
@@ -60,9 +90,9 @@ test("npm pack → a fresh project without Rust → bun, node and a compiled bin
   // Nothing of the repository's development set-up came along.
   expect(existsSync(join(app, "node_modules", "@lancedb"))).toBe(false);
   expect(existsSync(join(app, "node_modules", "bun"))).toBe(false);
-  expect(
-    existsSync(join(app, "node_modules", "lance-hashmaps-linux-x64-gnu", "lance-hashmaps.linux-x64-gnu.node")),
-  ).toBe(true);
+  expect(existsSync(join(app, "node_modules", `lance-hashmaps-${platform}`, `lance-hashmaps.${platform}.node`))).toBe(
+    true,
+  );
 
   const db = join(work, "db");
   const rows = serviceRows(1000);

@@ -3,7 +3,7 @@
 // call; iteration hands entries over a page at a time (src/binding/pages.rs) and slices them here.
 
 // Taken off the module once: the hot methods call them directly.
-const { baseLookups, basePage, mapsInfo } = require("../native.js");
+const { baseLookups, basePage, mapsInfo } = require("./native-binding.js");
 const { INTERNAL, handles, notConstructible } = require("./internal.js");
 const { fromNative } = require("./errors.js");
 const { ReadonlyMapView, PAGES, DECODE, cursorPages } = require("./readonly-map-view.js");

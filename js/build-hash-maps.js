@@ -2,7 +2,7 @@
 // buildHashMaps and emptyHashMaps: the checked call into the native scan, the AbortSignal and
 // progress wiring, and the result's collections.
 
-const native = require("../native.js");
+const native = require("./native-binding.js");
 const { INTERNAL } = require("./internal.js");
 const { LanceHashMapsError, argError, describeThrown, fromNative } = require("./errors.js");
 const { checkBuildArgs } = require("./options.js");

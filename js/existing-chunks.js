@@ -3,7 +3,7 @@
 // order) over the native maps. Each `get` returns a new array, as the caller may change it.
 
 // Taken off the module once: the hot methods call them directly.
-const { chunksGet, baseLookups, chunksPage, mapsInfo } = require("../native.js");
+const { chunksGet, baseLookups, chunksPage, mapsInfo } = require("./native-binding.js");
 const { INTERNAL, handles, notConstructible } = require("./internal.js");
 const { fromNative } = require("./errors.js");
 const { ReadonlyMapView, PAGES, DECODE, cursorPages } = require("./readonly-map-view.js");

@@ -5,7 +5,7 @@
 // skipped, added ones are appended).
 
 // Taken off the module once: the hot methods call them directly.
-const { idLookups, idsAdd, idsClear, idsFrozenLen, idsSize, idsPage, idsTakeIndexes } = require("../native.js");
+const { idLookups, idsAdd, idsClear, idsFrozenLen, idsSize, idsPage, idsTakeIndexes } = require("./native-binding.js");
 const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
 const { CUSTOM, describe } = require("./inspect.js");
 const { argError, fromNative } = require("./errors.js");
