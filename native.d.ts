@@ -115,9 +115,10 @@ export declare function idsTakeIndexes(ids: ExternalObject<IdSet>, maps: Externa
 /**
  * Sets (or with `null` clears) the site where the next call panics: `"load"` (the scan, on the
  * async runtime), `"plan-slice"` (a slice being planned, on the rayon pool), `"plan-finish"`
- * (merging the plan, on the rayon pool), `"lookup"` (a synchronous lookup), `"ids-page"` /
- * `"map-page"` (a page of `existingIds` / of `baseHashMap` or `existingChunks` read for a walk),
- * `"compact"` (`existingIds` about to give back the room of deleted ids).
+ * (merging the plan, on the rayon pool), `"plan-direct"` (a small batch planned on the JS
+ * thread), `"lookup"` (a synchronous lookup), `"ids-page"` / `"map-page"` (a page of
+ * `existingIds` / of `baseHashMap` or `existingChunks` read for a walk), `"compact"`
+ * (`existingIds` about to give back the room of deleted ids).
  */
 export declare function injectPanic(site?: string | undefined | null): void
 
@@ -184,6 +185,13 @@ export declare function planAdd(planner: ExternalObject<Planner>, ids: string, i
  * started are not planned, and the results of the others are dropped as they come.
  */
 export declare function planCancel(planner: ExternalObject<Planner>): void
+
+/**
+ * The whole plan of one small slice, on the JS thread: no pool, no promise. Below a measured
+ * number of items (js/plan-changes.js, `DIRECT_ITEMS`) handing a slice to the pool and waking JS
+ * through a promise costs more than hashing it here (bench/plan-small.ts).
+ */
+export declare function planDirect(maps: ExternalObject<HashMapsData>, ids: string, idLens: Uint32Array, texts: string, textLens: Uint32Array, forceAll: boolean): PackedPlan
 
 export declare function planFinish(planner: ExternalObject<Planner>): Promise<PackedPlan>
 

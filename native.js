@@ -855,5 +855,6 @@ module.exports.loadMaps = nativeBinding.loadMaps
 module.exports.mapsInfo = nativeBinding.mapsInfo
 module.exports.planAdd = nativeBinding.planAdd
 module.exports.planCancel = nativeBinding.planCancel
+module.exports.planDirect = nativeBinding.planDirect
 module.exports.planFinish = nativeBinding.planFinish
 module.exports.planStart = nativeBinding.planStart

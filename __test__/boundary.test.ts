@@ -225,13 +225,14 @@ function thrownAt(site: string, run: () => unknown): any {
 }
 
 describe("panics become E_INTERNAL and leave everything usable", () => {
-  test("in the scan, in a planned slice, in the plan's merge", async () => {
+  test("in the scan, in a planned slice, in the plan's merge, in a small batch's direct plan", async () => {
     const maps = await buildHashMaps(tablePath);
     const items = Array.from({ length: 3000 }, (_, i) => ({ id: `item-${i}`, text: `text ${i}` }));
     for (const [site, run] of [
       ["load", () => buildHashMaps(tablePath)],
       ["plan-slice", () => planChanges(maps, items)],
       ["plan-finish", () => planChanges(maps, items)],
+      ["plan-direct", () => planChanges(maps, items.slice(0, 5))],
     ] as const) {
       native.injectPanic(site);
       const e: any = await settle(call(run));

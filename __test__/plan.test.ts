@@ -288,6 +288,42 @@ describe("planChanges", () => {
     }
   });
 
+  test("Latin-1 texts and ids (one byte per character in the engines), small and large batches", async () => {
+    // Bun 1.1 stores such strings as Latin-1 and once rejected them ("lengths do not add up").
+    const latin1 = ["héllo", "zé", "ÿ", "café#1", "naïve", "Ærø", "\u00a0", "\u00ff".repeat(5000)];
+    const batch = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: i % 5 === 0 ? "same" : `${latin1[i % latin1.length]}-${i % 7}`,
+        text: i % 3 ? latin1[(i + 1) % latin1.length] : "alpha",
+      }));
+    // Up to 512 items a batch is planned on the JS thread in one call; 513 and more on the pool.
+    for (const items of [
+      [{ id: "zz", text: "héllo" }],
+      [{ id: "zé", text: "a" }],
+      batch(10),
+      batch(512),
+      batch(513),
+      batch(20_000),
+    ]) {
+      const maps = await buildHashMaps(tablePath);
+      const ref = await referenceMaps(await latest.open(dir));
+      expect(await planChanges(maps, items)).toEqual(referencePlan(ref, items));
+      expect([...maps.existingIds]).toEqual([...ref.existingIds]);
+    }
+  });
+
+  test("a small batch whose texts are too long for one slice goes to the pool, with the same result", async () => {
+    const items = [
+      { id: "changed", text: "a".repeat(9_000_000) },
+      { id: "same", text: "alpha" },
+      { id: "chunked", text: "é".repeat(9_000_000) },
+    ];
+    const maps = await buildHashMaps(tablePath);
+    const ref = await referenceMaps(await latest.open(dir));
+    expect(await planChanges(maps, items)).toEqual(referencePlan(ref, items));
+    expect([...maps.existingIds]).toEqual([...ref.existingIds]);
+  });
+
   test("getters, class instances and a throwing getter", async () => {
     class Item2 {
       constructor(private readonly key: string) {}

@@ -59,6 +59,7 @@ interface Row {
   filter?: { lookups: number; nativeMs: number; jsMapMs: number };
   walk?: { ids: number; bases: number; loadMs: number; walks: Record<string, { nativeMs: number; jsMs: number }> };
   plan?: { items: number; jsMs: number; planMs: number; same: boolean };
+  small?: { items: number; loopUs: number; planUs: number; ratio: number; same: boolean }[];
 }
 const results: Row[] = [];
 
@@ -99,6 +100,11 @@ for (const line of lines) {
       });
       if (q.exitCode === 0) row.plan = JSON.parse(q.stdout.toString().trim());
       else throw new Error(`plan.ts failed: ${q.stderr.toString()}`);
+      const b = Bun.spawnSync([process.execPath, join(import.meta.dir, "plan-small.ts"), path, "7"], {
+        stderr: "pipe",
+      });
+      if (b.exitCode === 0) row.small = JSON.parse(b.stdout.toString().trim());
+      else throw new Error(`plan-small.ts failed: ${b.stderr.toString()}`);
     }
     results.push(row);
   }
@@ -169,6 +175,20 @@ for (const r of results.filter((r) => r.plan)) {
   out.push(
     `| ${sdk(r.line).version} | ${p.items.toLocaleString()} | ${p.jsMs.toFixed(0)} ms | ${p.planMs.toFixed(0)} ms | ${(p.jsMs / p.planMs).toFixed(2)}× | ${p.same ? "yes" : "NO"} |`,
   );
+}
+out.push(
+  ``,
+  `planChanges by batch size against the service's loop without it (node:crypto sha256 + \`baseHashMap.get(getBaseId(id))\`), \`removeFromExistingIds: false\`, per call, medians of 7 alternated rounds in one process (\`bench/plan-small.ts\`):`,
+  ``,
+  `| written by | items | service loop | planChanges | planChanges / loop | same result |`,
+  `|---|---:|---:|---:|---:|---|`,
+);
+for (const r of results.filter((r) => r.small)) {
+  for (const b of r.small!) {
+    out.push(
+      `| ${sdk(r.line).version} | ${b.items.toLocaleString()} | ${b.loopUs} µs | ${b.planUs} µs | ${b.ratio.toFixed(2)} | ${b.same ? "yes" : "NO"} |`,
+    );
+  }
 }
 const report = `${out.join("\n")}\n`;
 writeFileSync(join(import.meta.dir, reportFile), report);

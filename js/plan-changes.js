@@ -1,12 +1,16 @@
 "use strict";
 // planChanges: the service's change check for a batch, with the hashing and lookups done natively.
 
-const native = require("../native.js");
+const native = require("./native-binding.js");
 const { handles } = require("./internal.js");
 const { argError, describeThrown, fromNative } = require("./errors.js");
 const { BaseHashMap } = require("./base-hash-map.js");
 const { ExistingIds } = require("./existing-ids.js");
 const { packItems } = require("./pack-items.js");
+const { checkOptionKeys } = require("./option-keys.js");
+
+/** The options planChanges takes, as index.d.ts declares them. */
+const PLAN_OPTIONS = ["forceAll", "removeFromExistingIds"];
 
 function optionalBoolean(options, name, fallback) {
   let v;
@@ -72,47 +76,83 @@ function unpack(p, kept) {
   return { toEmbed, hashes, skipped, idsToDelete };
 }
 
-async function planChanges(maps, items, options) {
-  const { maps: handle, ids } = readMaps(maps);
-  if (options !== undefined && options !== null && typeof options !== "object") {
-    throw argError("options must be an object { forceAll?, removeFromExistingIds? }");
+/**
+ * Batches of at most this many items, and this many UTF-16 code units of ids and texts, are
+ * planned on the JS thread in one native call: handing a slice to the pool and waking JS through
+ * a promise costs a fixed ~70 µs, more than hashing a few hundred short items here
+ * (bench/plan-small.ts measures where the two meet). Longer texts go to the pool, so that the JS
+ * thread never hashes for long.
+ */
+const DIRECT_ITEMS = 512;
+const DIRECT_UNITS = 1 << 18;
+
+/** The packed plan of a small batch: on the JS thread when it is small in text too. */
+function planSmall(handle, items, forceAll) {
+  const slices = [];
+  packItems(items, (...slice) => slices.push(slice));
+  if (slices.length !== 1 || slices[0][0].length + slices[0][2].length > DIRECT_UNITS) {
+    return planPooled(handle, forceAll, (add) => slices.forEach((slice) => add(...slice)));
   }
-  const forceAll = optionalBoolean(options ?? {}, "forceAll", false);
-  const remove = optionalBoolean(options ?? {}, "removeFromExistingIds", true);
-  if (!(ids instanceof ExistingIds && handles.has(ids))) {
-    throw argError("maps.existingIds is not an existingIds from buildHashMaps() or emptyHashMaps()");
+  try {
+    return native.planDirect(handle, ...slices[0], forceAll);
+  } catch (e) {
+    throw fromNative(e);
   }
-  if (!Array.isArray(items)) throw argError("items must be an array of { id, text, contextText? }");
+}
+
+/**
+ * The packed plan of a batch on the pool: `feed(add)` calls `add(ids, idLens, texts, textLens)`
+ * per slice, and each is handed over at once, so JS packs the next slices while the pool hashes
+ * the first.
+ */
+async function planPooled(handle, forceAll, feed) {
   let planner;
   try {
     planner = native.planStart(handle, forceAll);
   } catch (e) {
     throw fromNative(e);
   }
+  const add = (idText, idLens, texts, textLens) => {
+    try {
+      native.planAdd(planner, idText, idLens, texts, textLens);
+    } catch (e) {
+      throw fromNative(e);
+    }
+  };
   try {
-    packItems(items, (idText, idLens, texts, textLens) => {
-      try {
-        native.planAdd(planner, idText, idLens, texts, textLens);
-      } catch (e) {
-        throw fromNative(e);
-      }
-    });
+    feed(add);
   } catch (e) {
     // A bad item (or a getter that threw) after some slices were handed over: their planning is
     // given up instead of running on for nothing.
     native.planCancel(planner);
     throw e;
   }
-  let packed;
   try {
-    packed = await native.planFinish(planner);
+    return await native.planFinish(planner);
   } catch (e) {
     throw fromNative(e);
   }
+}
+
+async function planChanges(maps, items, options) {
+  const { maps: handle, ids } = readMaps(maps);
+  if (options !== undefined && options !== null && typeof options !== "object") {
+    throw argError("options must be an object { forceAll?, removeFromExistingIds? }");
+  }
+  checkOptionKeys(options ?? {}, PLAN_OPTIONS, "planChanges");
+  const forceAll = optionalBoolean(options ?? {}, "forceAll", false);
+  const remove = optionalBoolean(options ?? {}, "removeFromExistingIds", true);
+  if (!(ids instanceof ExistingIds && handles.has(ids))) {
+    throw argError("maps.existingIds is not an existingIds from buildHashMaps() or emptyHashMaps()");
+  }
+  if (!Array.isArray(items)) throw argError("items must be an array of { id, text, contextText? }");
+  const packed = await (items.length <= DIRECT_ITEMS
+    ? planSmall(handle, items, forceAll)
+    : planPooled(handle, forceAll, (add) => packItems(items, add)));
   // As the service's loop: only the ids still in existingIds are to delete (an earlier batch may
   // have taken them already), each once.
   const kept = handles.get(ids).takeIndexes(packed.idIndexes, handle, remove);
   return unpack(packed, kept);
 }
 
-module.exports = { planChanges };
+module.exports = { planChanges, PLAN_OPTIONS };

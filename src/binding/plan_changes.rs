@@ -7,7 +7,7 @@ use super::errors::{coded, from_panic, guard};
 use super::pages::{page_text, PageText, TextChunks};
 use super::test_hooks::maybe_panic;
 use crate::core::plan::js_strings::JsStrings;
-use crate::core::plan::plan_changes::{merge, plan_slice, SlicePlan};
+use crate::core::plan::plan_changes::{merge, plan_slice, Plan, SlicePlan};
 use crate::core::{ErrorCode, HashMapsData, LoadError};
 use futures::FutureExt;
 use napi::bindgen_prelude::*;
@@ -77,12 +77,15 @@ pub fn plan_cancel(planner: &External<Planner>) {
 
 /// The strings of a joined JS string whose parts have `lens` UTF-16 code units: read as UTF-8
 /// into a buffer of as many bytes as code units, with one engine call (if every byte that came
-/// back is ASCII and there are as many as code units, the whole text is ASCII), else as UTF-16.
+/// back is ASCII and there are as many as code units, the whole text is ASCII), else as UTF-16,
+/// with one more call. `None` when the text's length is not the sum of `lens`.
 /// napi-rs's `into_utf8` asks the engine for the UTF-8 length first (a pass over the text) and
 /// copies once more: planChanges was 15% slower with it (bench/compare-builds.ts).
 fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JsStrings>> {
     let units: usize = lens.iter().map(|&l| l as usize).sum();
-    let mut bytes = vec![0u8; units + 1];
+    // One byte more than `units` and the NUL: a text longer than the lengths say writes more than
+    // `units` bytes, ASCII or not, and so goes to the UTF-16 read, which checks the total.
+    let mut bytes = vec![0u8; units + 2];
     let mut written = 0usize;
     let value = joined.value();
     // SAFETY: `value` is a string handle of the current call, in its env, on this thread; the
@@ -104,10 +107,26 @@ fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JsStrings>> {
             return Ok(Some(strings));
         }
     }
-    let utf16 = joined.into_utf16()?;
-    let s = utf16.as_slice();
-    let s = s.strip_suffix(&[0]).unwrap_or(s);
-    Ok(JsStrings::from_utf16(s.to_vec(), lens))
+    // UTF-16 into a buffer of known size, without asking the engine for the length first: Bun 1.1
+    // answers that question in bytes, not code units, for a string it stores as Latin-1 ("héllo"
+    // is 10), while what it writes and the count of what it wrote are right.
+    let mut units16 = vec![0u16; units + 2];
+    let mut written16 = 0usize;
+    // SAFETY: `value` is a string handle of the current call, in its env, on this thread; the
+    // engine writes at most `units16.len()` code units (NUL included) into `units16` and their
+    // count (without the NUL) into `written16`.
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf16(
+            value.env,
+            value.value,
+            units16.as_mut_ptr(),
+            units16.len(),
+            &mut written16,
+        )
+    })?;
+    // More than `units` written: the text is longer than the lengths say (and fewer: shorter).
+    units16.truncate(written16.min(units + 1));
+    Ok(JsStrings::from_utf16(units16, lens))
 }
 
 /// Adds a slice of items (ids and the texts to hash, each joined, with their lengths) and starts
@@ -197,25 +216,7 @@ pub fn plan_finish<'env>(
             // On the pool too: no long work on the async runtime's threads.
             from_pool(on_pool(move || {
                 maybe_panic("plan-finish");
-                let plan = merge(&data, &parts);
-                // The ids into strings on every core (each task starts a string of its own).
-                let groups = plan
-                    .ids_to_delete
-                    .par_chunks(IDS_PER_TASK)
-                    .map(|group| {
-                        let mut ids = TextChunks::new();
-                        for &i in group {
-                            ids.push(data.id_bytes(i));
-                        }
-                        ids.finish()
-                    })
-                    .collect::<std::result::Result<Vec<_>, _>>()?;
-                let mut ids = Vec::new();
-                let mut id_lens = Vec::with_capacity(plan.ids_to_delete.len());
-                for (texts, lens) in groups {
-                    ids.extend(texts);
-                    id_lens.extend(lens);
-                }
+                let (plan, ids, id_lens) = merged(&data, &parts, true)?;
                 Ok((plan, hex, ids, id_lens))
             }))
             .await
@@ -227,13 +228,85 @@ pub fn plan_finish<'env>(
     };
     // On the JS thread only what makes JS values: the strings were made and checked above.
     env.spawn_future_with_callback(work, |_env, (plan, hex, ids, id_lens)| {
-        Ok(PackedPlan {
-            to_embed: plan.to_embed.into(),
-            hex,
-            skipped: plan.skipped,
-            ids,
-            id_lens: id_lens.into(),
-            id_indexes: plan.ids_to_delete.into(),
-        })
+        Ok(packed(plan, hex, ids, id_lens))
     })
+}
+
+/// The slices' plans merged, with the ids to delete put into strings: on every core when
+/// `parallel` (called on the pool: each task starts a string of its own), else on this thread (the
+/// JS thread must never wait for the pool, which another call may keep busy for seconds).
+fn merged(
+    data: &HashMapsData,
+    parts: &[SlicePlan],
+    parallel: bool,
+) -> std::result::Result<(Plan, Vec<PageText>, Vec<u32>), LoadError> {
+    let plan = merge(data, parts);
+    let group_text = |group: &[u32]| {
+        let mut ids = TextChunks::new();
+        for &i in group {
+            ids.push(data.id_bytes(i));
+        }
+        ids.finish()
+    };
+    let groups = if parallel {
+        plan.ids_to_delete
+            .par_chunks(IDS_PER_TASK)
+            .map(group_text)
+            .collect::<std::result::Result<Vec<_>, _>>()?
+    } else {
+        vec![group_text(&plan.ids_to_delete)?]
+    };
+    let mut ids = Vec::new();
+    let mut id_lens = Vec::with_capacity(plan.ids_to_delete.len());
+    for (texts, lens) in groups {
+        ids.extend(texts);
+        id_lens.extend(lens);
+    }
+    Ok((plan, ids, id_lens))
+}
+
+fn packed(plan: Plan, hex: Vec<PageText>, ids: Vec<PageText>, id_lens: Vec<u32>) -> PackedPlan {
+    PackedPlan {
+        to_embed: plan.to_embed.into(),
+        hex,
+        skipped: plan.skipped,
+        ids,
+        id_lens: id_lens.into(),
+        id_indexes: plan.ids_to_delete.into(),
+    }
+}
+
+/// The whole plan of one small slice, on the JS thread: no pool, no promise. Below a measured
+/// number of items (js/plan-changes.js, `DIRECT_ITEMS`) handing a slice to the pool and waking JS
+/// through a promise costs more than hashing it here (bench/plan-small.ts).
+#[napi]
+pub fn plan_direct(
+    maps: &External<Arc<HashMapsData>>,
+    ids: JsString,
+    id_lens: Uint32Array,
+    texts: JsString,
+    text_lens: Uint32Array,
+    force_all: bool,
+) -> Result<PackedPlan> {
+    let bad = |what: &str| LoadError::new(ErrorCode::Internal, format!("planChanges: {what}"));
+    let (Some(ids), Some(texts)) = (read_joined(ids, &id_lens)?, read_joined(texts, &text_lens)?)
+    else {
+        return Err(coded(bad("a slice's lengths do not add up")));
+    };
+    let data: &Arc<HashMapsData> = maps;
+    let (plan, hex, ids, id_lens) = guard(|| {
+        if ids.len() != texts.len() {
+            return Err(bad("a slice has more ids than texts"));
+        }
+        maybe_panic("plan-direct");
+        let slice = plan_slice(data, &ids, &texts, force_all);
+        let hex = slice
+            .hex_strings(HASHES_PER_STRING)
+            .into_iter()
+            .map(page_text)
+            .collect::<std::result::Result<_, _>>()?;
+        let (plan, ids, id_lens) = merged(data, std::slice::from_ref(&slice), false)?;
+        Ok((plan, hex, ids, id_lens))
+    })?;
+    Ok(packed(plan, hex, ids, id_lens))
 }

@@ -12,9 +12,10 @@ static ARMED: AtomicBool = AtomicBool::new(false);
 
 /// Sets (or with `null` clears) the site where the next call panics: `"load"` (the scan, on the
 /// async runtime), `"plan-slice"` (a slice being planned, on the rayon pool), `"plan-finish"`
-/// (merging the plan, on the rayon pool), `"lookup"` (a synchronous lookup), `"ids-page"` /
-/// `"map-page"` (a page of `existingIds` / of `baseHashMap` or `existingChunks` read for a walk),
-/// `"compact"` (`existingIds` about to give back the room of deleted ids).
+/// (merging the plan, on the rayon pool), `"plan-direct"` (a small batch planned on the JS
+/// thread), `"lookup"` (a synchronous lookup), `"ids-page"` / `"map-page"` (a page of
+/// `existingIds` / of `baseHashMap` or `existingChunks` read for a walk), `"compact"`
+/// (`existingIds` about to give back the room of deleted ids).
 #[napi]
 pub fn inject_panic(site: Option<String>) {
     let mut at = PANIC_AT.lock().unwrap_or_else(|e| e.into_inner());
