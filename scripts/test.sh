@@ -23,10 +23,18 @@ if [ "$tier" != js ]; then
   cargo fmt --check
 
   step "cargo clippy (release profile, warnings are errors)"
-  cargo clippy --release --all-targets -- -D warnings
+  cargo_floor clippy --release --all-targets -- -D warnings
 
   step "cargo test --release (the pure-Rust core)"
-  cargo test --release
+  cargo_floor test --release
+
+  if [ -n "${ZIG_TARGET:-}" ]; then
+    step "the addon loads on glibc $GLIBC_FLOOR (no newer glibc symbol, nothing but the C runtime linked)"
+    node scripts/check-glibc.mjs "lance-hashmaps.$(node -p 'require("./js/platform-name.js").platformName()').node" "$GLIBC_FLOOR"
+  fi
+
+  step "actionlint: the workflow files"
+  "$LINT_VENV/bin/actionlint" .github/workflows/*.yml
 fi
 
 if [ "$tier" != rust ]; then
@@ -50,4 +58,12 @@ if [ "$tier" != rust ]; then
 
   step "node test runner (the addon under Node)"
   node --expose-gc --test __test__/node/*.node.mjs
+
+  # The oldest runtimes README names (engines in package.json), from fixtures/oldest-runtimes.
+  oldest="$ROOT/fixtures/oldest-runtimes/node_modules/.bin"
+  step "bun test under Bun $("$oldest/bun" --version) (the oldest Bun README names)"
+  "$oldest/bun" test --timeout 120000 __test__/
+
+  step "node test runner under Node $("$oldest/node" --version) (the oldest Node README names)"
+  "$oldest/node" --expose-gc --test __test__/node/*.node.mjs
 fi
