@@ -34,7 +34,12 @@ export type ErrorCode =
   /** Memory for the maps could not be had. */
   | "E_NO_MEMORY"
   /** A bug in lance-hashmaps: please report it. Nothing partial is returned. */
-  | "E_INTERNAL";
+  | "E_INTERNAL"
+  /**
+   * Thrown by the import itself: no native binary loads on this platform (the platform package is
+   * missing, or the system's glibc is older than 2.17). The message says what to install.
+   */
+  | "E_NO_BINARY";
 
 /** The error every function of this package rejects or throws with (besides `TypeError` from the collections' own methods). */
 export declare class LanceHashMapsError extends Error {
@@ -164,9 +169,11 @@ export interface HashMaps {
   /** The table version read; `null` when no table was found. */
   version: number | null;
   /**
-   * When no table was found and that looks like a mistake, why: a path starting with `~` (only a
-   * shell expands it), a `tableName` ending in `.lance`, or a database directory that holds other
-   * tables (listed). Otherwise `null`.
+   * When no table was found and that looks like a mistake, why: a directory on the way that does
+   * not exist (named), a relative path (the absolute path looked at and the working directory), a
+   * `~name/…` path (only `~` and `~/` mean the home directory, as for `@lancedb/lancedb`), a
+   * `tableName` ending in `.lance`, or a database directory that holds other tables (listed).
+   * Otherwise `null`.
    */
   warning: string | null;
 }
@@ -246,11 +253,14 @@ export interface BuildHashMapsOptions {
  * natively: the same content and iteration order as a JS loop over
  * `table.query().select(["id", "text_hash"]).toArray()`, in compact native memory.
  *
- * `tablePath` is the table directory (e.g. `<db>/embeddings.lance`), absolute or relative to the
- * working directory, a `file://` URI, or an object-store URI (`s3://bucket/db/embeddings.lance`,
- * `az://container/db/embeddings.lance`); or the database directory or URI together with
- * `options.tableName`. The table is only read: nothing is created, locked or changed, even when
- * it is missing.
+ * `tablePath` is the database location you give `connect()` of `@lancedb/lancedb`, together with
+ * `options.tableName` (`buildHashMaps(dbPath, { tableName: "embeddings" })` reads what
+ * `connect(dbPath).openTable("embeddings")` reads, for paths and URIs alike); or the table itself
+ * (`<db>/embeddings.lance`, `s3://bucket/db/embeddings.lance`). A location names the same table
+ * as for the SDK: `~` and `~/` are the home directory, a relative path is taken from the working
+ * directory, `..` is resolved by name before symbolic links are followed; `file://` URIs work. An
+ * unknown option key rejects with `E_ARG`. The table is only read: nothing is created, locked or
+ * changed, even when it is missing.
  *
  * Rejects with a {@link LanceHashMapsError} (see {@link ErrorCode}) naming the path and the
  * cause; never resolves with partial maps.
