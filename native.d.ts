@@ -188,8 +188,8 @@ export declare function planCancel(planner: ExternalObject<Planner>): void
 
 /**
  * The whole plan of one small slice, on the JS thread: no pool, no promise. Below a measured
- * number of items (js/plan-changes.js, `DIRECT_ITEMS`) handing a slice to the pool and waking JS
- * through a promise costs more than hashing it here (bench/plan-small.ts).
+ * size (js/plan-changes.js, `DIRECT_ITEMS`) handing a slice to the pool and waking JS through a
+ * promise costs more than hashing it here (bench/plan-small.ts).
  */
 export declare function planDirect(maps: ExternalObject<HashMapsData>, ids: string, idLens: Uint32Array, texts: string, textLens: Uint32Array, forceAll: boolean): PackedPlan
 

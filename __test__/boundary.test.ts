@@ -227,7 +227,8 @@ function thrownAt(site: string, run: () => unknown): any {
 describe("panics become E_INTERNAL and leave everything usable", () => {
   test("in the scan, in a planned slice, in the plan's merge, in a small batch's direct plan", async () => {
     const maps = await buildHashMaps(tablePath);
-    const items = Array.from({ length: 3000 }, (_, i) => ({ id: `item-${i}`, text: `text ${i}` }));
+    // More items than planChanges plans on the JS thread (4,096): the pool's sites are reached.
+    const items = Array.from({ length: 5000 }, (_, i) => ({ id: `item-${i}`, text: `text ${i}` }));
     for (const [site, run] of [
       ["load", () => buildHashMaps(tablePath)],
       ["plan-slice", () => planChanges(maps, items)],
@@ -243,7 +244,7 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
     // The maps are intact and the next calls work.
     expect(maps.existingIds.size).toBe(2200);
     expect((await buildHashMaps(tablePath)).rowCount).toBe(2200);
-    expect((await planChanges(maps, items)).toEmbed.length).toBe(3000);
+    expect((await planChanges(maps, items)).toEmbed.length).toBe(5000);
   });
 
   test("in a page read of an existingIds walk: thrown, and the walk goes on right after", async () => {

@@ -19,7 +19,16 @@ function sh(cmd: string[], cwd: string, env: Record<string, string | undefined> 
   return p.stdout.toString();
 }
 
-test("npm pack → a fresh project without Rust → bun, node and a compiled binary", async () => {
+/** A fresh project `name` in `work` with these dependencies, installed by npm; its directory. */
+function project(work: string, name: string, dependencies: Record<string, string>): string {
+  const dir = join(work, name);
+  Bun.spawnSync(["mkdir", "-p", dir]);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, dependencies }));
+  sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], dir);
+  return dir;
+}
+
+test("npm run pack → a fresh project without Rust → bun, node and a compiled binary; without the platform package, E_NO_BINARY says what to install", async () => {
   const work = tempDir("pack");
   dirs.push(work);
   const version = require(join(root, "package.json")).version;
@@ -35,17 +44,7 @@ test("npm pack → a fresh project without Rust → bun, node and a compiled bin
 
   // Without the platform package (a package manager skipped the optional dependency): the import
   // says which package to install for which platform, under node and bun alike.
-  const bare = join(work, "bare");
-  Bun.spawnSync(["mkdir", "-p", bare]);
-  writeFileSync(
-    join(bare, "package.json"),
-    JSON.stringify({
-      name: "bare",
-      private: true,
-      dependencies: { "lance-hashmaps": `file:../lance-hashmaps-${version}.tgz` },
-    }),
-  );
-  sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], bare);
+  const bare = project(work, "bare", { "lance-hashmaps": `file:../lance-hashmaps-${version}.tgz` });
   writeFileSync(
     join(bare, "main.cjs"),
     `try { require("lance-hashmaps"); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }\n`,
@@ -60,20 +59,10 @@ test("npm pack → a fresh project without Rust → bun, node and a compiled bin
     expect(message).not.toContain("npm/cli/issues/4828");
   }
 
-  const app = join(work, "app");
-  Bun.spawnSync(["mkdir", "-p", app]);
-  writeFileSync(
-    join(app, "package.json"),
-    JSON.stringify({
-      name: "app",
-      private: true,
-      dependencies: {
-        "lance-hashmaps": `file:../lance-hashmaps-${version}.tgz`,
-        [`lance-hashmaps-${platform}`]: `file:../lance-hashmaps-${platform}-${version}.tgz`,
-      },
-    }),
-  );
-  sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], app);
+  const app = project(work, "app", {
+    "lance-hashmaps": `file:../lance-hashmaps-${version}.tgz`,
+    [`lance-hashmaps-${platform}`]: `file:../lance-hashmaps-${platform}-${version}.tgz`,
+  });
   // The main package carries no binary (it comes from the platform package), and only what a user
   // needs: the API, the generated loader, the JS layer, the types and the README.
   const installed = join(app, "node_modules", "lance-hashmaps");

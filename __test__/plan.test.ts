@@ -296,13 +296,13 @@ describe("planChanges", () => {
         id: i % 5 === 0 ? "same" : `${latin1[i % latin1.length]}-${i % 7}`,
         text: i % 3 ? latin1[(i + 1) % latin1.length] : "alpha",
       }));
-    // Up to 512 items a batch is planned on the JS thread in one call; 513 and more on the pool.
+    // Up to 4,096 items a batch is planned on the JS thread in one call; 4,097 and more on the pool.
     for (const items of [
       [{ id: "zz", text: "héllo" }],
       [{ id: "zé", text: "a" }],
       batch(10),
-      batch(512),
-      batch(513),
+      batch(4096),
+      batch(4097),
       batch(20_000),
     ]) {
       const maps = await buildHashMaps(tablePath);

@@ -12,7 +12,7 @@ import { median } from "./util";
 
 const [tablePath, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 7);
-const sizes = [1, 10, 100, 1_000, 10_000, 100_000];
+const sizes = [1, 10, 100, 1_000, 4_000, 10_000, 100_000];
 
 const maps = await buildHashMaps(tablePath);
 const bases: string[] = [];

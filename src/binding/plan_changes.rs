@@ -277,8 +277,8 @@ fn packed(plan: Plan, hex: Vec<PageText>, ids: Vec<PageText>, id_lens: Vec<u32>)
 }
 
 /// The whole plan of one small slice, on the JS thread: no pool, no promise. Below a measured
-/// number of items (js/plan-changes.js, `DIRECT_ITEMS`) handing a slice to the pool and waking JS
-/// through a promise costs more than hashing it here (bench/plan-small.ts).
+/// size (js/plan-changes.js, `DIRECT_ITEMS`) handing a slice to the pool and waking JS through a
+/// promise costs more than hashing it here (bench/plan-small.ts).
 #[napi]
 pub fn plan_direct(
     maps: &External<Arc<HashMapsData>>,
