@@ -36,13 +36,18 @@ function hashText(text) {
 /** hashText of every text, in order (on every core for large batches). */
 function hashTexts(texts) {
   if (!Array.isArray(texts)) throw argError("hashTexts takes an array of strings");
-  for (let i = 0; i < texts.length; i++) {
-    if (typeof texts[i] !== "string") {
-      throw argError(`hashTexts: texts[${i}] must be a string, got ${typeof texts[i]}`);
+  // Each element read once, into a plain array (a getter or an Array subclass sees one read).
+  const n = texts.length;
+  const checked = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const text = texts[i];
+    if (typeof text !== "string") {
+      throw argError(`hashTexts: texts[${i}] must be a string, got ${typeof text}`);
     }
+    checked[i] = wellFormed(text);
   }
   try {
-    return native.hashTexts(texts.map(wellFormed));
+    return native.hashTexts(checked);
   } catch (e) {
     throw fromNative(e);
   }

@@ -395,3 +395,52 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
     expect(maps.baseHashMap.has("workspace/node-1-1")).toBe(true);
   });
 });
+
+describe("joined strings handed to the addon are checked against their lengths", () => {
+  test("a text longer than its lengths is refused whatever its next character, in both reads and both calls", async () => {
+    const { handles } = require("../js/internal.js");
+    const thrown = (run: () => unknown): any => {
+      try {
+        run();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const maps = emptyHashMaps();
+    const handle = handles.get(maps.baseHashMap);
+    const one = Uint32Array.of(1);
+    // "a" then one more character of 1 to 4 UTF-8 bytes (and 1 or 2 UTF-16 code units), or none.
+    // Bun 1.1 leaves a lone surrogate out of UTF-8 altogether, so there "a\uD800" read as UTF-8
+    // looks like "a": the lengths the JS layer passes come from the same strings, so they agree.
+    const oldBun = typeof Bun !== "undefined" && Bun.semver.order(Bun.version, "1.2.0") < 0;
+    for (const text of ["ab", "aé", "a中", "a😀", ...(oldBun ? [] : ["a\uD800"]), "éé", "é😀"]) {
+      const e = thrown(() => native.planDirect(handle, "i", one, text, one, true));
+      expect([text, e?.message]).toEqual([text, expect.stringContaining("lengths do not add up")]);
+      const planner = native.planStart(handle, true);
+      const f = thrown(() => native.planAdd(planner, text, one, "t", one));
+      native.planCancel(planner);
+      expect([text, f?.message]).toEqual([text, expect.stringContaining("lengths do not add up")]);
+    }
+    // Shorter than its lengths, too.
+    expect(thrown(() => native.planDirect(handle, "i", one, "", one, true))?.message).toContain("do not add up");
+    // Exact lengths are read whole.
+    const plan = native.planDirect(handle, "i", one, "é", one, true);
+    expect(plan.hex.join("")).toBe(new Bun.CryptoHasher("sha256").update("é").digest("hex"));
+  });
+
+  test("hashTexts reads each element once (a getter that changes its answer is E_ARG, not an addon error)", async () => {
+    const { hashTexts } = await import("../index");
+    let reads = 0;
+    const texts = ["a", "b"];
+    Object.defineProperty(texts, 1, { get: () => (reads++ === 0 ? "b" : 5) });
+    expect(hashTexts(texts)).toEqual(hashTexts(["a", "b"]));
+    expect(reads).toBe(1);
+    class Odd extends Array {
+      static get [Symbol.species]() {
+        throw new Error("species read");
+      }
+    }
+    expect(hashTexts(Odd.from(["x"]))).toEqual(hashTexts(["x"]));
+  });
+});

@@ -88,48 +88,50 @@ function unpack(p, kept) {
 const DIRECT_ITEMS = 4096;
 const DIRECT_UNITS = 1 << 18;
 
-/** The packed plan of a small batch: on the JS thread when it is small in text too. */
-function planSmall(handle, items, forceAll) {
-  const slices = [];
-  packItems(items, (...slice) => slices.push(slice));
-  if (slices.length !== 1 || slices[0][0].length + slices[0][2].length > DIRECT_UNITS) {
-    return planPooled(handle, forceAll, (add) => slices.forEach((slice) => add(...slice)));
-  }
-  try {
-    return native.planDirect(handle, ...slices[0], forceAll);
-  } catch (e) {
-    throw fromNative(e);
-  }
-}
+/** The lengths of no items (the direct call for an empty batch). */
+const NO_LENS = new Uint32Array(0);
 
 /**
- * The packed plan of a batch on the pool: `feed(add)` calls `add(ids, idLens, texts, textLens)`
- * per slice, and each is handed over at once, so JS packs the next slices while the pool hashes
- * the first.
+ * The packed plan of `items`. Each slice is handed to the pool as soon as it is packed, so JS
+ * packs the next slices while the pool hashes the first; the one slice of a batch small in items
+ * and in text is held back instead and planned on the JS thread in one call.
  */
-async function planPooled(handle, forceAll, feed) {
-  let planner;
-  try {
-    planner = native.planStart(handle, forceAll);
-  } catch (e) {
-    throw fromNative(e);
-  }
-  const add = (idText, idLens, texts, textLens) => {
+async function packedPlan(handle, items, forceAll) {
+  const small = items.length <= DIRECT_ITEMS;
+  let held = null;
+  let planner = null;
+  const add = (slice) => {
     try {
-      native.planAdd(planner, idText, idLens, texts, textLens);
+      native.planAdd(planner, ...slice);
     } catch (e) {
       throw fromNative(e);
     }
   };
   try {
-    feed(add);
+    packItems(items, (...slice) => {
+      if (planner === null && small && held === null && slice[0].length + slice[2].length <= DIRECT_UNITS) {
+        held = slice;
+        return;
+      }
+      if (planner === null) {
+        try {
+          planner = native.planStart(handle, forceAll);
+        } catch (e) {
+          throw fromNative(e);
+        }
+        if (held !== null) add(held);
+        held = null;
+      }
+      add(slice);
+    });
   } catch (e) {
     // A bad item (or a getter that threw) after some slices were handed over: their planning is
     // given up instead of running on for nothing.
-    native.planCancel(planner);
+    if (planner !== null) native.planCancel(planner);
     throw e;
   }
   try {
+    if (planner === null) return native.planDirect(handle, ...(held ?? ["", NO_LENS, "", NO_LENS]), forceAll);
     return await native.planFinish(planner);
   } catch (e) {
     throw fromNative(e);
@@ -148,9 +150,7 @@ async function planChanges(maps, items, options) {
     throw argError("maps.existingIds is not an existingIds from buildHashMaps() or emptyHashMaps()");
   }
   if (!Array.isArray(items)) throw argError("items must be an array of { id, text, contextText? }");
-  const packed = await (items.length <= DIRECT_ITEMS
-    ? planSmall(handle, items, forceAll)
-    : planPooled(handle, forceAll, (add) => packItems(items, add)));
+  const packed = await packedPlan(handle, items, forceAll);
   // As the service's loop: only the ids still in existingIds are to delete (an earlier batch may
   // have taken them already), each once.
   const kept = handles.get(ids).takeIndexes(packed.idIndexes, handle, remove);

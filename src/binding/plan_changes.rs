@@ -83,9 +83,10 @@ pub fn plan_cancel(planner: &External<Planner>) {
 /// copies once more: planChanges was 15% slower with it (bench/compare-builds.ts).
 fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JsStrings>> {
     let units: usize = lens.iter().map(|&l| l as usize).sum();
-    // One byte more than `units` and the NUL: a text longer than the lengths say writes more than
-    // `units` bytes, ASCII or not, and so goes to the UTF-16 read, which checks the total.
-    let mut bytes = vec![0u8; units + 2];
+    // Room for one more character of up to 4 bytes and the NUL: engines write whole characters
+    // only, so a text longer than the lengths say writes more than `units` bytes, whatever its
+    // next character, and goes to the UTF-16 read, which checks the total.
+    let mut bytes = vec![0u8; units + 5];
     let mut written = 0usize;
     let value = joined.value();
     // SAFETY: `value` is a string handle of the current call, in its env, on this thread; the
@@ -110,7 +111,8 @@ fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JsStrings>> {
     // UTF-16 into a buffer of known size, without asking the engine for the length first: Bun 1.1
     // answers that question in bytes, not code units, for a string it stores as Latin-1 ("héllo"
     // is 10), while what it writes and the count of what it wrote are right.
-    let mut units16 = vec![0u16; units + 2];
+    // Room for a surrogate pair beyond `units` and the NUL, likewise.
+    let mut units16 = vec![0u16; units + 3];
     let mut written16 = 0usize;
     // SAFETY: `value` is a string handle of the current call, in its env, on this thread; the
     // engine writes at most `units16.len()` code units (NUL included) into `units16` and their
@@ -125,7 +127,7 @@ fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JsStrings>> {
         )
     })?;
     // More than `units` written: the text is longer than the lengths say (and fewer: shorter).
-    units16.truncate(written16.min(units + 1));
+    units16.truncate(written16.min(units + 2));
     Ok(JsStrings::from_utf16(units16, lens))
 }
 
@@ -159,7 +161,7 @@ pub fn plan_add(
                 return Err(bad("the call was given up"));
             }
             maybe_panic("plan-slice");
-            let slice = plan_slice(&data, &ids, &texts, force_all);
+            let slice = plan_slice(&data, &ids, &texts, force_all, true);
             let hex = slice
                 .hex_strings(HASHES_PER_STRING)
                 .into_iter()
@@ -299,7 +301,7 @@ pub fn plan_direct(
             return Err(bad("a slice has more ids than texts"));
         }
         maybe_panic("plan-direct");
-        let slice = plan_slice(data, &ids, &texts, force_all);
+        let slice = plan_slice(data, &ids, &texts, force_all, false);
         let hex = slice
             .hex_strings(HASHES_PER_STRING)
             .into_iter()

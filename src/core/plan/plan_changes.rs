@@ -102,7 +102,8 @@ const BLOCK: usize = 512;
 const PREFETCH_AHEAD: usize = 8;
 
 /// Plans one slice of items given as JS ids and texts (the `contextText || text` to hash), on
-/// every core: ids and texts are converted to UTF-8 as JS does (lone surrogates as U+FFFD), texts
+/// every core when `parallel` (else on the calling thread, which then never waits for the pool):
+/// ids and texts are converted to UTF-8 as JS does (lone surrogates as U+FFFD), texts
 /// hashed, and base ids looked up with the table lines of later items already requested. An id
 /// with a lone surrogate has no stored base: stored ids come from UTF-8, so none equals it in JS.
 pub fn plan_slice(
@@ -110,6 +111,7 @@ pub fn plan_slice(
     ids: &JsStrings,
     texts: &JsStrings,
     force_all: bool,
+    parallel: bool,
 ) -> SlicePlan {
     assert_eq!(ids.len(), texts.len(), "one text per id");
     let block = |b: usize| -> SlicePlan {
@@ -150,8 +152,9 @@ pub fn plan_slice(
         }
         out
     };
-    let blocks: Vec<SlicePlan> = if ids.len() <= BLOCK {
-        vec![block(0)]
+    let count = ids.len().div_ceil(BLOCK).max(1);
+    let blocks: Vec<SlicePlan> = if count == 1 || !parallel {
+        (0..count).map(block).collect()
     } else {
         (0..ids.len().div_ceil(BLOCK))
             .into_par_iter()
@@ -309,11 +312,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            merge(&data, [&plan_slice(&data, &ids_ascii, &texts16, false)]),
+            merge(
+                &data,
+                [&plan_slice(&data, &ids_ascii, &texts16, false, true)]
+            ),
             p
         );
         assert_eq!(
-            merge(&data, [&plan_slice(&data, &ids16, &texts16, false)]),
+            merge(&data, [&plan_slice(&data, &ids16, &texts16, false, true)]),
             p
         );
         // Split into slices of every size, planned apart and merged: the same plan.
@@ -329,7 +335,7 @@ mod tests {
                     let texts =
                         JsStrings::from_ascii(texts.concat().into_bytes(), &lens_of(&texts))
                             .unwrap();
-                    plan_slice(&data, &ids, &texts, false)
+                    plan_slice(&data, &ids, &texts, false, true)
                 })
                 .collect();
             assert_eq!(merge(&data, &parts), p, "slices of {size}");
@@ -340,5 +346,30 @@ mod tests {
         assert_eq!(forced.skipped, 0);
         let del: Vec<&str> = forced.ids_to_delete.iter().map(|&i| data.id(i)).collect();
         assert_eq!(del, vec!["a", "c#0", "c#1", "n", "u", "x"]);
+    }
+
+    #[test]
+    fn on_the_calling_thread_equals_on_every_core() {
+        let h = |s: &str| hex_lower(&digest(s));
+        let mut b = MapsBuilder::with_capacity(3000);
+        for i in 0..3000 {
+            let hash = h(&format!("t{i}"));
+            b.push_row(&format!("b{i}#0"), Some(hash.as_str())).unwrap();
+        }
+        let data = b.finish();
+        // Several blocks of items: unchanged, changed and new ones.
+        let items: Vec<(String, String)> = (0..2500)
+            .map(|i| (format!("b{}", i * 2), format!("t{}", i * 2 + i % 3)))
+            .collect();
+        let js = |v: Vec<&str>| {
+            let lens: Vec<u32> = v.iter().map(|s| s.len() as u32).collect();
+            JsStrings::from_ascii(v.concat().into_bytes(), &lens).unwrap()
+        };
+        let ids = js(items.iter().map(|i| i.0.as_str()).collect());
+        let texts = js(items.iter().map(|i| i.1.as_str()).collect());
+        let here = plan_slice(&data, &ids, &texts, false, false);
+        let pooled = plan_slice(&data, &ids, &texts, false, true);
+        assert_eq!(merge(&data, [&here]), merge(&data, [&pooled]));
+        assert!(here.len > 2 * BLOCK as u32 && merge(&data, [&here]).skipped > 0);
     }
 }
