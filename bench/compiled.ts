@@ -44,9 +44,14 @@ writeFileSync(
     },
   }),
 );
+// The tarballs keep their name from build to build: without the lock (which pins the old
+// tarball's integrity), npm installs what was just packed.
+rmSync(join(work, "package-lock.json"), { force: true });
 rmSync(join(work, "node_modules", "lance-hashmaps"), { recursive: true, force: true });
 rmSync(join(work, "node_modules", `lance-hashmaps-${platform}`), { recursive: true, force: true });
 sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], work);
+const installed = join(work, "node_modules", `lance-hashmaps-${platform}`, `lance-hashmaps.${platform}.node`);
+if (statSync(installed).size !== statSync(addonNode).size) throw new Error(`npm installed another binary than ${addonNode}`);
 
 // What both binaries share: the SDK imported (its addon embedded and loaded, as in the service),
 // the time of the load step, the peak RSS, a digest of the maps.
