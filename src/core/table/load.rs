@@ -2,7 +2,7 @@
 //! build the maps. Either the whole result or an error; never partial maps.
 
 use super::columns::StrColumn;
-use super::locate::missing_hint;
+use super::missing_hint::missing_hint;
 use super::scan::{scan_located, target};
 use crate::core::error::{ErrorCode, LoadError};
 use crate::core::maps::builder::MapsBuilder;

@@ -4,7 +4,7 @@
 
 use crate::core::error::{ErrorCode, LoadError};
 use std::io::ErrorKind;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Where the table is, or that there is none.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub enum Located {
 pub const REMOTE_SCHEMES: [&str; 3] = ["s3", "az", "abfss"];
 
 /// The scheme of `path` when it is a URI (`scheme://…`), lowercased.
-fn uri_scheme(path: &str) -> Option<String> {
+pub(super) fn uri_scheme(path: &str) -> Option<String> {
     let end = path.find("://")?;
     let scheme = &path[..end];
     (scheme.len() > 1
@@ -225,98 +225,6 @@ pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, LoadError
     ))
 }
 
-/// The tables (`<name>.lance` directories with a `_versions` directory) directly in `dir`, sorted.
-fn tables_in(dir: &Path) -> Vec<String> {
-    let mut tables: Vec<String> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let t = name.strip_suffix(".lance")?.to_owned();
-            e.path().join("_versions").is_dir().then_some(t)
-        })
-        .collect();
-    tables.sort();
-    tables
-}
-
-/// The first directory on the way to `path` that does not exist, when one above `path` is
-/// missing (`/a/b` for `/a/b/c/t.lance` when `/a` exists but `/a/b` does not).
-fn first_missing_ancestor(path: &Path) -> Option<PathBuf> {
-    let mut missing = None;
-    for dir in path.ancestors().skip(1) {
-        match std::fs::symlink_metadata(dir) {
-            Err(e) if e.kind() == ErrorKind::NotFound => missing = Some(dir.to_path_buf()),
-            _ => break,
-        }
-    }
-    missing
-}
-
-/// Whether `path` is relative to the working directory (not absolute, not `~`, not a URI).
-fn is_relative(path: &str) -> bool {
-    !(path == "~"
-        || path.starts_with("~/")
-        || uri_scheme(path).is_some()
-        || path.to_ascii_lowercase().starts_with("file:")
-        || Path::new(path).is_absolute())
-}
-
-/// When nothing was found at `path` (with `table_name`): why that may be a mistake, if a likely
-/// one is visible — a `~name` path (only `~` and `~/` mean the home directory), a table name
-/// given with its `.lance`, a database directory that holds other tables, a relative path (the
-/// absolute path looked at and the working directory), a missing parent directory. `None` when
-/// nothing looks wrong.
-pub fn missing_hint(path: &str, table_name: Option<&str>) -> Option<String> {
-    let mut hints = Vec::new();
-    if path.starts_with('~') && path != "~" && !path.starts_with("~/") {
-        let first = path.split('/').next().unwrap_or(path);
-        hints.push(format!(
-            "only a leading \"~\" or \"~/\" means the home directory (as for @lancedb/lancedb): \
-             {first:?} is a directory of that name in the working directory"
-        ));
-    }
-    if let Some(name) = table_name.and_then(|n| n.strip_suffix(".lance")) {
-        hints.push(format!(
-            "tableName is the table's name without \".lance\": {name:?}, not \"{name}.lance\""
-        ));
-    }
-    if let Ok(root) = to_local_path(path) {
-        let looked_at = match table_name {
-            Some(name) => root.join(format!("{name}.lance")),
-            None => root.clone(),
-        };
-        if is_relative(path) {
-            let cwd = std::env::current_dir()
-                .map(|d| d.display().to_string())
-                .unwrap_or_else(|e| format!("unknown ({e})"));
-            hints.push(format!(
-                "nothing at {} (a relative path is taken from the working directory, {cwd})",
-                looked_at.display()
-            ));
-        }
-        if let Some(dir) = first_missing_ancestor(&looked_at) {
-            hints.push(format!("the directory {} does not exist", dir.display()));
-        }
-        // The database directory: the path itself with a table name, else the path's parent.
-        let db = match table_name {
-            Some(_) => Some(root.as_path()),
-            None => root.parent(),
-        };
-        if let Some(db) = db {
-            let tables = tables_in(db);
-            if !tables.is_empty() {
-                hints.push(match table_name {
-                    Some(_) => format!("the database holds the tables {tables:?}"),
-                    None => format!("the directory it is in holds the tables {tables:?}"),
-                });
-            }
-        }
-    }
-    (!hints.is_empty()).then(|| hints.join("; "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,37 +354,5 @@ mod tests {
         let e = locate("/../tmp/db", None).unwrap_err();
         assert_eq!(e.code, ErrorCode::Arg);
         assert!(!e.message.contains(".rs"), "{}", e.message);
-    }
-
-    #[test]
-    fn missing_tables_say_where_they_were_looked_for() {
-        let d = temp_dir("hints");
-        let p = d.join("no/such/db");
-        let hint = missing_hint(p.to_str().unwrap(), Some("t")).unwrap();
-        assert!(
-            hint.contains(&format!(
-                "the directory {} does not exist",
-                d.join("no").display()
-            )),
-            "{hint}"
-        );
-        let hint = missing_hint("lhm-surely-missing/db", Some("t")).unwrap();
-        let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
-        assert!(hint.contains(&cwd.display().to_string()), "{hint}");
-        assert!(
-            hint.contains(
-                &cwd.join("lhm-surely-missing/db/t.lance")
-                    .display()
-                    .to_string()
-            ),
-            "{hint}"
-        );
-        assert!(missing_hint("~lhm/x", None).unwrap().contains("\"~lhm\""));
-        // An absolute path whose directory exists: nothing looks wrong.
-        std::fs::create_dir_all(d.join("db")).unwrap();
-        assert_eq!(
-            missing_hint(d.join("db").to_str().unwrap(), Some("t")),
-            None
-        );
     }
 }
