@@ -51,7 +51,8 @@ rmSync(join(work, "node_modules", "lance-hashmaps"), { recursive: true, force: t
 rmSync(join(work, "node_modules", `lance-hashmaps-${platform}`), { recursive: true, force: true });
 sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], work);
 const installed = join(work, "node_modules", `lance-hashmaps-${platform}`, `lance-hashmaps.${platform}.node`);
-if (statSync(installed).size !== statSync(addonNode).size) throw new Error(`npm installed another binary than ${addonNode}`);
+if (statSync(installed).size !== statSync(addonNode).size)
+  throw new Error(`npm installed another binary than ${addonNode}`);
 
 // What both binaries share: the SDK imported (its addon embedded and loaded, as in the service),
 // the time of the load step, the peak RSS, a digest of the maps.
