@@ -437,7 +437,7 @@ describe("joined strings handed to the addon are checked against their lengths",
     expect(hashTexts(texts)).toEqual(hashTexts(["a", "b"]));
     expect(reads).toBe(1);
     class Odd extends Array {
-      static get [Symbol.species]() {
+      static get [Symbol.species](): ArrayConstructor {
         throw new Error("species read");
       }
     }
