@@ -1,6 +1,6 @@
 // Bad input: every failure rejects with an Error carrying a stable code; nothing is written.
 import { describe, test, expect, afterEach } from "bun:test";
-import { mkdirSync, readdirSync, rmSync, truncateSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { buildHashMaps, emptyHashMaps, planChanges } from "../index";
 import { removeDir, serviceRows, tempDir, treeDigest } from "../fixtures/tables";
@@ -83,6 +83,23 @@ describe("arguments", () => {
       const e = await expectCode(buildHashMaps(uri), "E_ARG", "tableName");
       expect(e.message).toContain("lost a slash");
     }
+  });
+
+  test("the option keys checked are exactly those index.d.ts declares", () => {
+    const { BUILD_OPTIONS } = require("../js/options.js");
+    const { PLAN_OPTIONS } = require("../js/plan-changes.js");
+    const dts = readFileSync(join(import.meta.dir, "..", "index.d.ts"), "utf8");
+    const declared = (name: string) =>
+      [
+        ...dts
+          .slice(dts.indexOf(`export interface ${name} {`))
+          .split("\n}")[0]
+          .matchAll(/^ {2}(\w+)\?:/gm),
+      ]
+        .map((m) => m[1])
+        .sort();
+    expect(declared("BuildHashMapsOptions")).toEqual([...BUILD_OPTIONS].sort());
+    expect(declared("PlanOptions")).toEqual([...PLAN_OPTIONS].sort());
   });
 
   test("an unknown option key rejects with E_ARG naming it and the key it resembles", async () => {
