@@ -131,6 +131,42 @@ fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JsStrings>> {
     Ok(JsStrings::from_utf16(units16, lens))
 }
 
+/// A planChanges error that only a bug can cause.
+fn bad(what: &str) -> LoadError {
+    LoadError::new(ErrorCode::Internal, format!("planChanges: {what}"))
+}
+
+/// A slice's ids and texts, read and checked against their lengths and each other.
+fn read_slice(
+    ids: JsString,
+    id_lens: &[u32],
+    texts: JsString,
+    text_lens: &[u32],
+) -> Result<(JsStrings, JsStrings)> {
+    match (read_joined(ids, id_lens)?, read_joined(texts, text_lens)?) {
+        (Some(ids), Some(texts)) if ids.len() == texts.len() => Ok((ids, texts)),
+        (Some(_), Some(_)) => Err(coded(bad("a slice has more ids than texts"))),
+        _ => Err(coded(bad("a slice's lengths do not add up"))),
+    }
+}
+
+/// A slice's plan and its hashes as hex strings (`parallel`: on every core).
+fn planned_slice(
+    data: &HashMapsData,
+    ids: &JsStrings,
+    texts: &JsStrings,
+    force_all: bool,
+    parallel: bool,
+) -> std::result::Result<PlannedSlice, LoadError> {
+    let slice = plan_slice(data, ids, texts, force_all, parallel);
+    let hex = slice
+        .hex_strings(HASHES_PER_STRING)
+        .into_iter()
+        .map(page_text)
+        .collect::<std::result::Result<_, _>>()?;
+    Ok((slice, hex))
+}
+
 /// Adds a slice of items (ids and the texts to hash, each joined, with their lengths) and starts
 /// planning it.
 #[napi]
@@ -141,15 +177,8 @@ pub fn plan_add(
     texts: JsString,
     text_lens: Uint32Array,
 ) -> Result<()> {
-    let bad = |what: &str| LoadError::new(ErrorCode::Internal, format!("planChanges: {what}"));
-    let (Some(ids), Some(texts)) = (read_joined(ids, &id_lens)?, read_joined(texts, &text_lens)?)
-    else {
-        return Err(coded(bad("a slice's lengths do not add up")));
-    };
+    let (ids, texts) = read_slice(ids, &id_lens, texts, &text_lens)?;
     guard(|| {
-        if ids.len() != texts.len() {
-            return Err(bad("a slice has more ids than texts"));
-        }
         let mut pending = planner.pending.borrow_mut();
         let Some(pending) = pending.as_mut() else {
             return Err(bad("the plan was already finished"));
@@ -161,13 +190,7 @@ pub fn plan_add(
                 return Err(bad("the call was given up"));
             }
             maybe_panic("plan-slice");
-            let slice = plan_slice(&data, &ids, &texts, force_all, true);
-            let hex = slice
-                .hex_strings(HASHES_PER_STRING)
-                .into_iter()
-                .map(page_text)
-                .collect::<std::result::Result<_, _>>()?;
-            Ok((slice, hex))
+            planned_slice(&data, &ids, &texts, force_all, true)
         });
         pending.push(rx);
         Ok(())
@@ -290,23 +313,11 @@ pub fn plan_direct(
     text_lens: Uint32Array,
     force_all: bool,
 ) -> Result<PackedPlan> {
-    let bad = |what: &str| LoadError::new(ErrorCode::Internal, format!("planChanges: {what}"));
-    let (Some(ids), Some(texts)) = (read_joined(ids, &id_lens)?, read_joined(texts, &text_lens)?)
-    else {
-        return Err(coded(bad("a slice's lengths do not add up")));
-    };
+    let (ids, texts) = read_slice(ids, &id_lens, texts, &text_lens)?;
     let data: &Arc<HashMapsData> = maps;
     let (plan, hex, ids, id_lens) = guard(|| {
-        if ids.len() != texts.len() {
-            return Err(bad("a slice has more ids than texts"));
-        }
         maybe_panic("plan-direct");
-        let slice = plan_slice(data, &ids, &texts, force_all, false);
-        let hex = slice
-            .hex_strings(HASHES_PER_STRING)
-            .into_iter()
-            .map(page_text)
-            .collect::<std::result::Result<_, _>>()?;
+        let (slice, hex) = planned_slice(data, &ids, &texts, force_all, false)?;
         let (plan, ids, id_lens) = merged(data, std::slice::from_ref(&slice), false)?;
         Ok((plan, hex, ids, id_lens))
     })?;

@@ -156,10 +156,7 @@ pub fn plan_slice(
     let blocks: Vec<SlicePlan> = if count == 1 || !parallel {
         (0..count).map(block).collect()
     } else {
-        (0..ids.len().div_ceil(BLOCK))
-            .into_par_iter()
-            .map(block)
-            .collect()
+        (0..count).into_par_iter().map(block).collect()
     };
     let mut out = SlicePlan::default();
     for b in blocks {
