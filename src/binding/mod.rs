@@ -9,6 +9,7 @@ pub mod abort_flag;
 pub mod errors;
 pub mod hash_text;
 pub mod id_set;
+pub mod js_text;
 pub mod key_fn;
 pub mod load_maps;
 pub mod lookups;

@@ -4,8 +4,10 @@
 
 use super::errors::guard;
 use super::id_set::{with_state, IdSet};
+use super::js_text::{js_text, JsText};
 use super::test_hooks::maybe_panic;
 use crate::core::maps::text_hash::hex_lower_bytes;
+use crate::core::text::TextBuilder;
 use crate::core::{BaseRef, Chunks, ErrorCode, HashMapsData, HashRef, LoadError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -21,108 +23,15 @@ const PAGE_BYTES: usize = 48 << 10;
 /// `value_lens` entry of a `null` hash.
 const NULL_LEN: u32 = u32::MAX;
 
-/// A page's joined text: made as Latin-1 when it is all ASCII (most ids), which the engines copy
-/// without decoding; else from UTF-8.
-pub type PageText = Either<Latin1String, String>;
-
-/// Joined text as a [`PageText`], checked as UTF-8 once as a whole (the parts are copied
-/// unchecked from the id store). No JS value yet: it may run off the JS thread.
-pub(super) fn page_text(bytes: Vec<u8>) -> std::result::Result<PageText, LoadError> {
-    let s = String::from_utf8(bytes)
-        .map_err(|_| LoadError::new(ErrorCode::Internal, "an id is not valid UTF-8"))?;
-    Ok(if s.is_ascii() {
-        Either::A(Latin1String::from(s))
-    } else {
-        Either::B(s)
-    })
+/// A builder of a page's joined text.
+fn page_builder() -> TextBuilder {
+    TextBuilder::with_capacity(PAGE_BYTES + 256)
 }
 
-/// UTF-16 code units of valid UTF-8 `b` (what JS `slice` counts): one per character, two for a
-/// character of 4 bytes.
-fn utf16_len(b: &[u8]) -> u32 {
-    if b.is_ascii() {
-        return b.len() as u32;
-    }
-    b.iter()
-        .map(|&c| match c {
-            0x80..=0xBF => 0,
-            0xF0..=0xFF => 2,
-            _ => 1,
-        })
-        .sum()
-}
-
-/// One page's joined text and the UTF-16 length of each part.
-pub(super) struct TextBuilder {
-    bytes: Vec<u8>,
-    lens: Vec<u32>,
-}
-
-impl TextBuilder {
-    fn new() -> Self {
-        Self {
-            bytes: Vec::with_capacity(PAGE_BYTES + 256),
-            lens: Vec::with_capacity(1024),
-        }
-    }
-
-    fn push(&mut self, part: &[u8]) {
-        self.bytes.extend_from_slice(part);
-        self.lens.push(utf16_len(part));
-    }
-
-    fn len(&self) -> usize {
-        self.bytes.len()
-    }
-
-    fn finish(self) -> std::result::Result<(PageText, Uint32Array), LoadError> {
-        Ok((page_text(self.bytes)?, self.lens.into()))
-    }
-}
-
-/// Parts handed back as several strings of at most [`CHUNK_BYTES`] bytes each (a part longer than
-/// that is a chunk of its own; no part straddles two chunks), with each part's UTF-16 length. For
-/// results the caller keeps pieces of: a slice of a JS string keeps all of it alive, so one kept
-/// hash of a batch must not hold the whole batch's text, and no string may reach the engines'
-/// length limit (V8: 2^29 - 24 characters) however large the batch.
-pub(super) struct TextChunks {
-    chunks: Vec<Vec<u8>>,
-    lens: Vec<u32>,
-}
-
-/// Bytes per string of [`TextChunks`].
-const CHUNK_BYTES: usize = 4096;
-
-impl TextChunks {
-    pub(super) fn new() -> Self {
-        Self {
-            chunks: Vec::new(),
-            lens: Vec::new(),
-        }
-    }
-
-    pub(super) fn push(&mut self, part: &[u8]) {
-        match self.chunks.last_mut() {
-            Some(last) if last.len() + part.len() <= CHUNK_BYTES => last.extend_from_slice(part),
-            _ => {
-                let mut chunk = Vec::with_capacity(CHUNK_BYTES.max(part.len()));
-                chunk.extend_from_slice(part);
-                self.chunks.push(chunk);
-            }
-        }
-        self.lens.push(utf16_len(part));
-    }
-
-    /// The strings (each checked as UTF-8 once) and the parts' UTF-16 lengths. (No JS values: it
-    /// runs off the JS thread.)
-    pub(super) fn finish(self) -> std::result::Result<(Vec<PageText>, Vec<u32>), LoadError> {
-        let texts = self
-            .chunks
-            .into_iter()
-            .map(page_text)
-            .collect::<std::result::Result<_, _>>()?;
-        Ok((texts, self.lens))
-    }
+/// A page's joined text as a JS string, with each part's UTF-16 length.
+fn page_text(text: TextBuilder) -> std::result::Result<(JsText, Uint32Array), LoadError> {
+    let (text, lens) = text.finish()?;
+    Ok((js_text(text), lens.into()))
 }
 
 /// Live ids of an id set, from position `from` on.
@@ -130,7 +39,7 @@ impl TextChunks {
 pub struct IdsPage {
     /// The ids, back to back.
     #[napi(ts_type = "string")]
-    pub text: PageText,
+    pub text: JsText,
     pub lens: Uint32Array,
     /// Each id's position in the set's order (positions never move; deleted ones are skipped).
     pub positions: Uint32Array,
@@ -143,10 +52,10 @@ pub fn ids_page(ids: &External<Rc<IdSet>>, from: u32, max: u32) -> Result<IdsPag
     guard(|| {
         maybe_panic("ids-page");
         with_state(ids, |state| {
-            let mut text = TextBuilder::new();
+            let mut text = page_builder();
             let mut positions = Vec::new();
             let mut pos = from as usize;
-            while text.lens.len() < max as usize && text.len() < PAGE_BYTES {
+            while text.parts() < max as usize && text.len() < PAGE_BYTES {
                 let Some((p, id)) = state.next_from(pos) else {
                     break;
                 };
@@ -158,7 +67,7 @@ pub fn ids_page(ids: &External<Rc<IdSet>>, from: u32, max: u32) -> Result<IdsPag
                 pos = p + 1;
             }
             let done = state.next_from(pos).is_none();
-            let (text, lens) = text.finish()?;
+            let (text, lens) = page_text(text)?;
             Ok(IdsPage {
                 text,
                 lens,
@@ -173,11 +82,11 @@ pub fn ids_page(ids: &External<Rc<IdSet>>, from: u32, max: u32) -> Result<IdsPag
 #[napi(object, object_from_js = false)]
 pub struct BasePage {
     #[napi(ts_type = "string")]
-    pub keys: PageText,
+    pub keys: JsText,
     pub key_lens: Uint32Array,
     /// The hashes, back to back; a `null` hash has length 0xFFFFFFFF and no text.
     #[napi(ts_type = "string")]
-    pub values: PageText,
+    pub values: JsText,
     pub value_lens: Uint32Array,
     /// The cursor of the next page (`nextId`, `nextIndex`); `done` when there is none.
     pub next_id: u32,
@@ -221,19 +130,19 @@ pub fn base_page(
     guard(|| {
         maybe_panic("map-page");
         let data: &HashMapsData = maps;
-        let (mut keys, mut values) = (TextBuilder::new(), TextBuilder::new());
+        let (mut keys, mut values) = (page_builder(), page_builder());
         let (next_id, next_index, done) = walk_bases(data, from_id, from_index, max, |base| {
             keys.push(data.base_key_bytes(base));
             match data.base_hash(base) {
                 // Hex digits are ASCII: one byte per code unit.
                 HashRef::Digest(d) => values.push(&hex_lower_bytes(d)),
                 HashRef::Verbatim(s) => values.push(s.as_bytes()),
-                HashRef::Null => values.lens.push(NULL_LEN),
+                HashRef::Null => values.push_marker(NULL_LEN),
             }
             keys.len() + values.len() < PAGE_BYTES
         });
-        let (keys, key_lens) = keys.finish()?;
-        let (values, value_lens) = values.finish()?;
+        let (keys, key_lens) = page_text(keys)?;
+        let (values, value_lens) = page_text(values)?;
         Ok(BasePage {
             keys,
             key_lens,
@@ -250,11 +159,11 @@ pub fn base_page(
 #[napi(object, object_from_js = false)]
 pub struct ChunksPage {
     #[napi(ts_type = "string")]
-    pub keys: PageText,
+    pub keys: JsText,
     pub key_lens: Uint32Array,
     /// Every entry's ids, back to back; `counts[i]` of them belong to entry `i`.
     #[napi(ts_type = "string")]
-    pub ids: PageText,
+    pub ids: JsText,
     pub id_lens: Uint32Array,
     pub counts: Uint32Array,
     pub next_id: u32,
@@ -272,7 +181,7 @@ pub fn chunks_page(
     guard(|| {
         maybe_panic("map-page");
         let data: &HashMapsData = maps;
-        let (mut keys, mut ids) = (TextBuilder::new(), TextBuilder::new());
+        let (mut keys, mut ids) = (page_builder(), page_builder());
         let mut counts = Vec::new();
         let (next_id, next_index, done) = walk_bases(data, from_id, from_index, max, |base| {
             keys.push(data.base_key_bytes(base));
@@ -284,8 +193,8 @@ pub fn chunks_page(
             }
             keys.len() + ids.len() < PAGE_BYTES
         });
-        let (keys, key_lens) = keys.finish()?;
-        let (ids, id_lens) = ids.finish()?;
+        let (keys, key_lens) = page_text(keys)?;
+        let (ids, id_lens) = page_text(ids)?;
         Ok(ChunksPage {
             keys,
             key_lens,

@@ -4,10 +4,11 @@
 //! resolves with the plan packed for the JS layer to unpack.
 
 use super::errors::{coded, from_panic, guard};
-use super::pages::{page_text, PageText, TextChunks};
+use super::js_text::{js_texts, JsText};
 use super::test_hooks::maybe_panic;
 use crate::core::plan::js_strings::JsStrings;
 use crate::core::plan::plan_changes::{merge, plan_slice, Plan, SlicePlan};
+use crate::core::text::{CheckedText, TextPieces};
 use crate::core::{ErrorCode, HashMapsData, LoadError};
 use futures::FutureExt;
 use napi::bindgen_prelude::*;
@@ -20,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// A slice's plan and its hashes as hex strings, made on the rayon pool.
-type PlannedSlice = (SlicePlan, Vec<PageText>);
+type PlannedSlice = (SlicePlan, Vec<CheckedText>);
 type OnPool<T> = tokio::sync::oneshot::Receiver<std::result::Result<T, LoadError>>;
 
 /// One `planChanges` call in progress (on its JS thread only).
@@ -162,7 +163,7 @@ fn planned_slice(
     let hex = slice
         .hex_strings(HASHES_PER_STRING)
         .into_iter()
-        .map(page_text)
+        .map(CheckedText::new)
         .collect::<std::result::Result<_, _>>()?;
     Ok((slice, hex))
 }
@@ -197,7 +198,7 @@ pub fn plan_add(
     })
 }
 
-/// Hashes per string of [`PackedPlan::hex`] at most (4 KB), for the reasons of `TextChunks`.
+/// Hashes per string of [`PackedPlan::hex`] at most (4 KB), for the reasons of `TextPieces`.
 const HASHES_PER_STRING: usize = 64;
 /// Ids to delete per parallel task when they are put into strings.
 const IDS_PER_TASK: usize = 1 << 14;
@@ -210,13 +211,13 @@ pub struct PackedPlan {
     pub to_embed: Uint32Array,
     /// Whole hashes, at most 64 to a string.
     #[napi(ts_type = "string[]")]
-    pub hex: Vec<PageText>,
+    pub hex: Vec<JsText>,
     pub skipped: u32,
     /// The ids, in strings of at most 4096 bytes (an id longer than that is a string of its own);
     /// no id straddles two, and a string may end before it is full (the next id is then in the
     /// next string).
     #[napi(ts_type = "string[]")]
-    pub ids: Vec<PageText>,
+    pub ids: Vec<JsText>,
     pub id_lens: Uint32Array,
     pub id_indexes: Uint32Array,
 }
@@ -264,10 +265,10 @@ fn merged(
     data: &HashMapsData,
     parts: &[SlicePlan],
     parallel: bool,
-) -> std::result::Result<(Plan, Vec<PageText>, Vec<u32>), LoadError> {
+) -> std::result::Result<(Plan, Vec<CheckedText>, Vec<u32>), LoadError> {
     let plan = merge(data, parts);
     let group_text = |group: &[u32]| {
-        let mut ids = TextChunks::new();
+        let mut ids = TextPieces::new();
         for &i in group {
             ids.push(data.id_bytes(i));
         }
@@ -290,12 +291,17 @@ fn merged(
     Ok((plan, ids, id_lens))
 }
 
-fn packed(plan: Plan, hex: Vec<PageText>, ids: Vec<PageText>, id_lens: Vec<u32>) -> PackedPlan {
+fn packed(
+    plan: Plan,
+    hex: Vec<CheckedText>,
+    ids: Vec<CheckedText>,
+    id_lens: Vec<u32>,
+) -> PackedPlan {
     PackedPlan {
         to_embed: plan.to_embed.into(),
-        hex,
+        hex: js_texts(hex),
         skipped: plan.skipped,
-        ids,
+        ids: js_texts(ids),
         id_lens: id_lens.into(),
         id_indexes: plan.ids_to_delete.into(),
     }

@@ -5,11 +5,13 @@
 //! - [`maps`]: the compact, frozen maps built from that scan (the base-id rule, the id arena and
 //!   table, the stored `text_hash` values) and the mutable id set over them.
 //! - [`plan`]: a batch's change check against the maps (sha256 of the texts, on every core).
+//! - [`text`]: many parts joined into texts to hand out, with their UTF-16 lengths.
 
 pub mod error;
 pub mod maps;
 pub mod plan;
 pub mod table;
+pub mod text;
 
 pub use error::{ErrorCode, LoadError};
 pub use maps::base_id::{base_id, base_id_str};
