@@ -6,7 +6,7 @@
 use super::errors::{coded, from_panic, guard};
 use super::js_text::{js_texts, JsText};
 use super::test_hooks::maybe_panic;
-use crate::core::plan::js_strings::JsStrings;
+use crate::core::plan::joined_strings::JoinedStrings;
 use crate::core::plan::plan_changes::{merge, plan_slice, Plan, SlicePlan};
 use crate::core::text::{CheckedText, TextPieces};
 use crate::core::{ErrorCode, HashMapsData, LoadError};
@@ -82,7 +82,7 @@ pub fn plan_cancel(planner: &External<Planner>) {
 /// with one more call. `None` when the text's length is not the sum of `lens`.
 /// napi-rs's `into_utf8` asks the engine for the UTF-8 length first (a pass over the text) and
 /// copies once more: planChanges was 15% slower with it (bench/compare-builds.ts).
-fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JsStrings>> {
+fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JoinedStrings>> {
     let units: usize = lens.iter().map(|&l| l as usize).sum();
     // Room for one more character of up to 4 bytes and the NUL: engines write whole characters
     // only, so a text longer than the lengths say writes more than `units` bytes, whatever its
@@ -105,7 +105,7 @@ fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JsStrings>> {
     bytes.truncate(written.min(units));
     if written == units {
         // `None` when a byte is not ASCII: the text is read again as UTF-16.
-        if let Some(strings) = JsStrings::from_ascii(bytes, lens) {
+        if let Some(strings) = JoinedStrings::from_ascii(bytes, lens) {
             return Ok(Some(strings));
         }
     }
@@ -129,7 +129,7 @@ fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JsStrings>> {
     })?;
     // More than `units` written: the text is longer than the lengths say (and fewer: shorter).
     units16.truncate(written16.min(units + 2));
-    Ok(JsStrings::from_utf16(units16, lens))
+    Ok(JoinedStrings::from_utf16(units16, lens))
 }
 
 /// A planChanges error that only a bug can cause.
@@ -143,7 +143,7 @@ fn read_slice(
     id_lens: &[u32],
     texts: JsString,
     text_lens: &[u32],
-) -> Result<(JsStrings, JsStrings)> {
+) -> Result<(JoinedStrings, JoinedStrings)> {
     match (read_joined(ids, id_lens)?, read_joined(texts, text_lens)?) {
         (Some(ids), Some(texts)) if ids.len() == texts.len() => Ok((ids, texts)),
         (Some(_), Some(_)) => Err(coded(bad("a slice has more ids than texts"))),
@@ -154,8 +154,8 @@ fn read_slice(
 /// A slice's plan and its hashes as hex strings (`parallel`: on every core).
 fn planned_slice(
     data: &HashMapsData,
-    ids: &JsStrings,
-    texts: &JsStrings,
+    ids: &JoinedStrings,
+    texts: &JoinedStrings,
     force_all: bool,
     parallel: bool,
 ) -> std::result::Result<PlannedSlice, LoadError> {

@@ -1,8 +1,9 @@
 //! A batch's change check against the maps: which items to embed, their sha256, which ids to delete.
 //!
-//! The items come in *slices* (a few thousand at a time, see [`js_strings`]); each slice is
-//! planned on the rayon pool and the slice plans are merged in order.
+//! The items come in *slices* (up to 8,192 at a time): a slice's ids and its texts are each
+//! [`joined_strings::JoinedStrings`]. Each slice is planned on the rayon pool and the slice plans
+//! are merged in order.
 
-pub mod js_strings;
+pub mod joined_strings;
 pub mod plan_changes;
 pub mod sha256;

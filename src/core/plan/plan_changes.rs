@@ -1,7 +1,7 @@
 //! The service's change check over a batch of items, natively: which items to embed (new or
 //! changed), how many are unchanged, and which existing chunk ids to delete first.
 
-use super::js_strings::JsStrings;
+use super::joined_strings::JoinedStrings;
 use crate::core::maps::base_id::base_id;
 use crate::core::maps::bits::SeenIndexes;
 use crate::core::maps::hash_maps_data::{BaseRef, Chunks, HashMapsData};
@@ -101,15 +101,15 @@ const BLOCK: usize = 512;
 /// How many items ahead [`plan_slice`] asks for the memory of a lookup.
 const PREFETCH_AHEAD: usize = 8;
 
-/// Plans one slice of items given as JS ids and texts (the `contextText || text` to hash), on
+/// Plans one slice of items given as joined ids and texts (the `contextText || text` to hash), on
 /// every core when `parallel` (else on the calling thread, which then never waits for the pool):
 /// ids and texts are converted to UTF-8 as JS does (lone surrogates as U+FFFD), texts
 /// hashed, and base ids looked up with the table lines of later items already requested. An id
 /// with a lone surrogate has no stored base: stored ids come from UTF-8, so none equals it in JS.
 pub fn plan_slice(
     data: &HashMapsData,
-    ids: &JsStrings,
-    texts: &JsStrings,
+    ids: &JoinedStrings,
+    texts: &JoinedStrings,
     force_all: bool,
     parallel: bool,
 ) -> SlicePlan {
@@ -283,9 +283,9 @@ mod tests {
             [want[..2].concat(), want[2..4].concat(), want[4..].concat()]
         );
 
-        // The JS-strings path (what planChanges uses) decides the same, in both forms.
+        // The joined-strings path (what planChanges uses) decides the same, in both forms.
         let lens: Vec<u32> = items.iter().map(|i| i.0.len() as u32).collect();
-        let ids_ascii = JsStrings::from_ascii(
+        let ids_ascii = JoinedStrings::from_ascii(
             ids.iter()
                 .flatten()
                 .copied()
@@ -294,7 +294,7 @@ mod tests {
             &lens,
         )
         .unwrap();
-        let ids16 = JsStrings::from_utf16(
+        let ids16 = JoinedStrings::from_utf16(
             ids.iter()
                 .flatten()
                 .flat_map(|s| s.encode_utf16())
@@ -303,7 +303,7 @@ mod tests {
         )
         .unwrap();
         let lens: Vec<u32> = items.iter().map(|i| i.1.len() as u32).collect();
-        let texts16 = JsStrings::from_utf16(
+        let texts16 = JoinedStrings::from_utf16(
             items.iter().flat_map(|i| i.1.encode_utf16()).collect(),
             &lens,
         )
@@ -327,10 +327,10 @@ mod tests {
                 .map(|part| {
                     let ids: Vec<&str> = part.iter().map(|i| i.0).collect();
                     let texts: Vec<&str> = part.iter().map(|i| i.1).collect();
-                    let ids =
-                        JsStrings::from_ascii(ids.concat().into_bytes(), &lens_of(&ids)).unwrap();
+                    let ids = JoinedStrings::from_ascii(ids.concat().into_bytes(), &lens_of(&ids))
+                        .unwrap();
                     let texts =
-                        JsStrings::from_ascii(texts.concat().into_bytes(), &lens_of(&texts))
+                        JoinedStrings::from_ascii(texts.concat().into_bytes(), &lens_of(&texts))
                             .unwrap();
                     plan_slice(&data, &ids, &texts, false, true)
                 })
@@ -360,7 +360,7 @@ mod tests {
             .collect();
         let js = |v: Vec<&str>| {
             let lens: Vec<u32> = v.iter().map(|s| s.len() as u32).collect();
-            JsStrings::from_ascii(v.concat().into_bytes(), &lens).unwrap()
+            JoinedStrings::from_ascii(v.concat().into_bytes(), &lens).unwrap()
         };
         let ids = js(items.iter().map(|i| i.0.as_str()).collect());
         let texts = js(items.iter().map(|i| i.1.as_str()).collect());

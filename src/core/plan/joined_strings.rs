@@ -1,7 +1,7 @@
-//! Many strings handed over from JS at once: their code units back to back (one byte each when
-//! all are ASCII, else UTF-16), and where each ends. Converting to UTF-8 follows JS exactly: every
-//! unpaired surrogate becomes U+FFFD, as `TextEncoder`, `Buffer.from` and napi's UTF-8 conversion
-//! do.
+//! Many strings handed over at once, as joined strings: their UTF-16 code units back to back (one
+//! byte each when all are ASCII) and the length of each in code units. Converting one to UTF-8
+//! follows JavaScript's rule exactly (the strings come from JS): every unpaired surrogate becomes
+//! U+FFFD, as `TextEncoder`, `Buffer.from` and Node-API's UTF-8 conversion do.
 
 /// The code units of strings, back to back: one byte each when every one is ASCII.
 enum Units {
@@ -9,13 +9,13 @@ enum Units {
     Utf16(Vec<u16>),
 }
 
-/// Strings from JS; string `i` is code units `ends[i-1]..ends[i]`.
-pub struct JsStrings {
+/// Joined strings; string `i` is code units `ends[i-1]..ends[i]`.
+pub struct JoinedStrings {
     units: Units,
     ends: Vec<usize>,
 }
 
-impl JsStrings {
+impl JoinedStrings {
     fn new(units: Units, count: usize, lens: &[u32]) -> Option<Self> {
         let total: usize = lens.iter().map(|&l| l as usize).sum();
         if total != count {
@@ -28,7 +28,7 @@ impl JsStrings {
                 Some(*end)
             })
             .collect();
-        Some(JsStrings { units, ends })
+        Some(JoinedStrings { units, ends })
     }
 
     /// Strings made of the ASCII `bytes`, of lengths `lens`. `None` unless the lengths add up
@@ -105,23 +105,23 @@ mod tests {
     use super::*;
     use sha2::{Digest, Sha256};
 
-    fn strings(s: &JsStrings) -> Vec<String> {
+    fn strings(s: &JoinedStrings) -> Vec<String> {
         let mut buf = Vec::new();
         (0..s.len())
             .map(|i| String::from_utf8(s.utf8(i, &mut buf).0.to_vec()).unwrap())
             .collect()
     }
 
-    fn digests(s: &JsStrings) -> Vec<[u8; 32]> {
+    fn digests(s: &JoinedStrings) -> Vec<[u8; 32]> {
         let mut buf = Vec::new();
         (0..s.len())
             .map(|i| Sha256::digest(s.utf8(i, &mut buf).0).into())
             .collect()
     }
 
-    fn from(strings: &[Vec<u16>]) -> JsStrings {
+    fn from(strings: &[Vec<u16>]) -> JoinedStrings {
         let lens: Vec<u32> = strings.iter().map(|x| x.len() as u32).collect();
-        JsStrings::from_utf16(strings.concat(), &lens).unwrap()
+        JoinedStrings::from_utf16(strings.concat(), &lens).unwrap()
     }
 
     #[test]
@@ -181,16 +181,19 @@ mod tests {
     fn ascii_and_utf16_forms_agree_and_lengths_must_add_up() {
         let words = ["", "id-1", "a#2", "plain text"];
         let lens: Vec<u32> = words.iter().map(|w| w.len() as u32).collect();
-        let ascii = JsStrings::from_ascii(words.concat().into_bytes(), &lens).unwrap();
-        let utf16 = JsStrings::from_utf16(words.concat().encode_utf16().collect(), &lens).unwrap();
+        let ascii = JoinedStrings::from_ascii(words.concat().into_bytes(), &lens).unwrap();
+        let utf16 =
+            JoinedStrings::from_utf16(words.concat().encode_utf16().collect(), &lens).unwrap();
         assert_eq!(strings(&ascii), words);
         assert_eq!(strings(&utf16), words);
         assert_eq!(digests(&ascii), digests(&utf16));
-        assert!(JsStrings::from_ascii(b"abc".to_vec(), &[1, 1]).is_none());
-        assert!(JsStrings::from_ascii("é".as_bytes().to_vec(), &[2]).is_none());
-        assert!(JsStrings::from_utf16(vec![1, 2, 3], &[1, 1]).is_none());
+        assert!(JoinedStrings::from_ascii(b"abc".to_vec(), &[1, 1]).is_none());
+        assert!(JoinedStrings::from_ascii("é".as_bytes().to_vec(), &[2]).is_none());
+        assert!(JoinedStrings::from_utf16(vec![1, 2, 3], &[1, 1]).is_none());
         assert_eq!(
-            JsStrings::from_utf16(vec![1, 2, 3], &[1, 2]).unwrap().len(),
+            JoinedStrings::from_utf16(vec![1, 2, 3], &[1, 2])
+                .unwrap()
+                .len(),
             2
         );
     }
