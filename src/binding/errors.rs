@@ -1,22 +1,12 @@
 //! Errors as the JS layer reads them: `"<code>: <message>"`, and panics caught as `E_INTERNAL`.
 
-use crate::core::{ErrorCode, LoadError};
+pub use crate::core::error::from_panic;
+use crate::core::LoadError;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// A napi error whose message starts with the stable code, for the JS layer to split.
 pub fn coded(err: LoadError) -> napi::Error {
     napi::Error::from_reason(format!("{}: {}", err.code.as_str(), err.message))
-}
-
-/// A caught panic as a [`LoadError`].
-pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> LoadError {
-    LoadError::new(
-        ErrorCode::Internal,
-        format!(
-            "internal error (a bug in lance-hashmaps, please report it): {}",
-            crate::core::error::panic_message(payload)
-        ),
-    )
 }
 
 /// Runs `f`, turning its error and any panic into a coded napi error: no panic unwinds into the

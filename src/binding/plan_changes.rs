@@ -1,79 +1,37 @@
 //! `planChanges`, natively: the JS layer (`js/plan-changes.js`) packs the items into slices (ids
 //! and texts joined into two strings, with their lengths) and hands each to [`plan_add`], which
 //! starts planning it on the rayon pool at once; [`plan_finish`] waits for every slice and
-//! resolves with the plan packed for the JS layer to unpack.
+//! resolves with the plan packed for the JS layer to unpack. The planning is the core's
+//! ([`crate::core::plan::planner`]); here are the strings read and the plan made JS values.
 
-use super::errors::{coded, from_panic, guard};
+use super::errors::{coded, guard};
 use super::js_text::{js_texts, JsText};
 use super::test_hooks::maybe_panic;
 use crate::core::plan::joined_strings::JoinedStrings;
-use crate::core::plan::plan_changes::{merge, plan_slice, Plan, SlicePlan};
-use crate::core::text::{CheckedText, TextPieces};
-use crate::core::{ErrorCode, HashMapsData, LoadError};
-use futures::FutureExt;
+use crate::core::plan::planned_batch::{plan_direct as plan_here, PlannedBatch, Slice};
+use crate::core::plan::planner;
+use crate::core::HashMapsData;
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue};
 use napi_derive::napi;
-use rayon::prelude::*;
 use std::cell::RefCell;
-use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-/// A slice's plan and its hashes as hex strings, made on the rayon pool.
-type PlannedSlice = (SlicePlan, Vec<CheckedText>);
-type OnPool<T> = tokio::sync::oneshot::Receiver<std::result::Result<T, LoadError>>;
-
 /// One `planChanges` call in progress (on its JS thread only).
-pub struct Planner {
-    data: Arc<HashMapsData>,
-    force_all: bool,
-    pending: RefCell<Option<Vec<OnPool<PlannedSlice>>>>,
-    /// Set by [`plan_cancel`]: slices not started yet are not planned.
-    cancelled: Arc<AtomicBool>,
-}
-
-/// Runs `work` on the rayon pool; its result (a panic as `E_INTERNAL`: none may unwind out of a
-/// rayon task, rayon would abort the process) comes through the receiver.
-fn on_pool<T: Send + 'static>(
-    work: impl FnOnce() -> std::result::Result<T, LoadError> + Send + 'static,
-) -> OnPool<T> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    rayon::spawn(move || {
-        let done = std::panic::catch_unwind(AssertUnwindSafe(work))
-            .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
-        let _ = tx.send(done);
-    });
-    rx
-}
-
-/// What a receiver of [`on_pool`] gives, or an error if its task ended without a result.
-async fn from_pool<T>(rx: OnPool<T>) -> std::result::Result<T, LoadError> {
-    rx.await.map_err(|_| {
-        LoadError::new(
-            ErrorCode::Internal,
-            "a planning task ended without a result",
-        )
-    })?
-}
+pub struct Planner(RefCell<planner::Planner>);
 
 #[napi]
 pub fn plan_start(maps: &External<Arc<HashMapsData>>, force_all: bool) -> External<Planner> {
     let data: &Arc<HashMapsData> = maps;
-    External::new(Planner {
-        data: data.clone(),
-        force_all,
-        pending: RefCell::new(Some(Vec::new())),
-        cancelled: Arc::new(AtomicBool::new(false)),
-    })
+    let planner = planner::Planner::new(data.clone(), force_all, maybe_panic);
+    External::new(Planner(RefCell::new(planner)))
 }
 
 /// Gives up the call (the JS layer found a bad item after some slices were added): slices not
 /// started are not planned, and the results of the others are dropped as they come.
 #[napi]
 pub fn plan_cancel(planner: &External<Planner>) {
-    planner.cancelled.store(true, Ordering::Relaxed);
-    planner.pending.borrow_mut().take();
+    planner.0.borrow_mut().cancel();
 }
 
 /// The strings of a joined JS string whose parts have `lens` UTF-16 code units: read as UTF-8
@@ -132,40 +90,10 @@ fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JoinedStrings>> 
     Ok(JoinedStrings::from_utf16(units16, lens))
 }
 
-/// A planChanges error that only a bug can cause.
-fn bad(what: &str) -> LoadError {
-    LoadError::new(ErrorCode::Internal, format!("planChanges: {what}"))
-}
-
 /// A slice's ids and texts, read and checked against their lengths and each other.
-fn read_slice(
-    ids: JsString,
-    id_lens: &[u32],
-    texts: JsString,
-    text_lens: &[u32],
-) -> Result<(JoinedStrings, JoinedStrings)> {
-    match (read_joined(ids, id_lens)?, read_joined(texts, text_lens)?) {
-        (Some(ids), Some(texts)) if ids.len() == texts.len() => Ok((ids, texts)),
-        (Some(_), Some(_)) => Err(coded(bad("a slice has more ids than texts"))),
-        _ => Err(coded(bad("a slice's lengths do not add up"))),
-    }
-}
-
-/// A slice's plan and its hashes as hex strings (`parallel`: on every core).
-fn planned_slice(
-    data: &HashMapsData,
-    ids: &JoinedStrings,
-    texts: &JoinedStrings,
-    force_all: bool,
-    parallel: bool,
-) -> std::result::Result<PlannedSlice, LoadError> {
-    let slice = plan_slice(data, ids, texts, force_all, parallel);
-    let hex = slice
-        .hex_strings(HASHES_PER_STRING)
-        .into_iter()
-        .map(CheckedText::new)
-        .collect::<std::result::Result<_, _>>()?;
-    Ok((slice, hex))
+fn read_slice(ids: JsString, id_lens: &[u32], texts: JsString, text_lens: &[u32]) -> Result<Slice> {
+    let (ids, texts) = (read_joined(ids, id_lens)?, read_joined(texts, text_lens)?);
+    Slice::new(ids, texts).map_err(coded)
 }
 
 /// Adds a slice of items (ids and the texts to hash, each joined, with their lengths) and starts
@@ -178,30 +106,9 @@ pub fn plan_add(
     texts: JsString,
     text_lens: Uint32Array,
 ) -> Result<()> {
-    let (ids, texts) = read_slice(ids, &id_lens, texts, &text_lens)?;
-    guard(|| {
-        let mut pending = planner.pending.borrow_mut();
-        let Some(pending) = pending.as_mut() else {
-            return Err(bad("the plan was already finished"));
-        };
-        let (data, force_all) = (planner.data.clone(), planner.force_all);
-        let cancelled = planner.cancelled.clone();
-        let rx = on_pool(move || {
-            if cancelled.load(Ordering::Relaxed) {
-                return Err(bad("the call was given up"));
-            }
-            maybe_panic("plan-slice");
-            planned_slice(&data, &ids, &texts, force_all, true)
-        });
-        pending.push(rx);
-        Ok(())
-    })
+    let slice = read_slice(ids, &id_lens, texts, &text_lens)?;
+    guard(|| planner.0.borrow_mut().add(slice))
 }
-
-/// Hashes per string of [`PackedPlan::hex`] at most (4 KB), for the reasons of `TextPieces`.
-const HASHES_PER_STRING: usize = 64;
-/// Ids to delete per parallel task when they are put into strings.
-const IDS_PER_TASK: usize = 1 << 14;
 
 /// The plan, packed: `toEmbed` indexes, their hashes as hex (64 characters each, whole hashes back
 /// to back in strings of at most 64), the ids to delete joined into strings (with lengths) and as
@@ -227,76 +134,23 @@ pub fn plan_finish<'env>(
     env: &'env Env,
     planner: &External<Planner>,
 ) -> Result<PromiseRaw<'env, PackedPlan>> {
-    let slices = planner.pending.borrow_mut().take().unwrap_or_default();
-    let data = planner.data.clone();
-    // Everything the future holds is `Send` and owned by Rust: nothing of the JS thread.
-    let work = async move {
-        let planned = AssertUnwindSafe(async move {
-            let mut parts = Vec::with_capacity(slices.len());
-            let mut hex = Vec::new();
-            for slice in slices {
-                let (part, part_hex) = from_pool(slice).await?;
-                parts.push(part);
-                hex.extend(part_hex);
-            }
-            // On the pool too: no long work on the async runtime's threads.
-            from_pool(on_pool(move || {
-                maybe_panic("plan-finish");
-                let (plan, ids, id_lens) = merged(&data, &parts, true)?;
-                Ok((plan, hex, ids, id_lens))
-            }))
-            .await
-        })
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
-        planned.map_err(coded)
-    };
+    // Everything the future holds is `Send` and owned by Rust: nothing of the JS thread. It never
+    // panics (the core's promise), so the promise settles in every case.
+    let planned = planner.0.borrow_mut().finish();
+    let work = async move { planned.await.map_err(coded) };
     // On the JS thread only what makes JS values: the strings were made and checked above.
-    env.spawn_future_with_callback(work, |_env, (plan, hex, ids, id_lens)| {
-        Ok(packed(plan, hex, ids, id_lens))
-    })
+    env.spawn_future_with_callback(work, |_env, batch| Ok(packed(batch)))
 }
 
-/// The slices' plans merged, with the ids to delete put into strings: on every core when
-/// `parallel` (called on the pool: each task starts a string of its own), else on this thread (the
-/// JS thread must never wait for the pool, which another call may keep busy for seconds).
-fn merged(
-    data: &HashMapsData,
-    parts: &[SlicePlan],
-    parallel: bool,
-) -> std::result::Result<(Plan, Vec<CheckedText>, Vec<u32>), LoadError> {
-    let plan = merge(data, parts);
-    let group_text = |group: &[u32]| {
-        let mut ids = TextPieces::new();
-        for &i in group {
-            ids.push(data.id_bytes(i));
-        }
-        ids.finish()
-    };
-    let groups = if parallel {
-        plan.ids_to_delete
-            .par_chunks(IDS_PER_TASK)
-            .map(group_text)
-            .collect::<std::result::Result<Vec<_>, _>>()?
-    } else {
-        vec![group_text(&plan.ids_to_delete)?]
-    };
-    let mut ids = Vec::new();
-    let mut id_lens = Vec::with_capacity(plan.ids_to_delete.len());
-    for (texts, lens) in groups {
-        ids.extend(texts);
-        id_lens.extend(lens);
-    }
-    Ok((plan, ids, id_lens))
-}
-
-fn packed(
-    plan: Plan,
-    hex: Vec<CheckedText>,
-    ids: Vec<CheckedText>,
-    id_lens: Vec<u32>,
-) -> PackedPlan {
+/// The plan as the JS layer takes it (the texts still Rust strings: napi makes them JS strings
+/// when it hands the object over).
+fn packed(batch: PlannedBatch) -> PackedPlan {
+    let PlannedBatch {
+        plan,
+        hex,
+        ids,
+        id_lens,
+    } = batch;
     PackedPlan {
         to_embed: plan.to_embed.into(),
         hex: js_texts(hex),
@@ -319,13 +173,11 @@ pub fn plan_direct(
     text_lens: Uint32Array,
     force_all: bool,
 ) -> Result<PackedPlan> {
-    let (ids, texts) = read_slice(ids, &id_lens, texts, &text_lens)?;
+    let slice = read_slice(ids, &id_lens, texts, &text_lens)?;
     let data: &Arc<HashMapsData> = maps;
-    let (plan, hex, ids, id_lens) = guard(|| {
+    let batch = guard(|| {
         maybe_panic("plan-direct");
-        let (slice, hex) = planned_slice(data, &ids, &texts, force_all, false)?;
-        let (plan, ids, id_lens) = merged(data, std::slice::from_ref(&slice), false)?;
-        Ok((plan, hex, ids, id_lens))
+        plan_here(data, &slice, force_all)
     })?;
-    Ok(packed(plan, hex, ids, id_lens))
+    Ok(packed(batch))
 }

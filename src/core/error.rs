@@ -136,3 +136,15 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         "unknown panic".to_owned()
     }
 }
+
+/// A caught panic as an `E_INTERNAL` error: what every task that must not unwind (a rayon task,
+/// a call from the engine) answers instead.
+pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> LoadError {
+    LoadError::new(
+        ErrorCode::Internal,
+        format!(
+            "internal error (a bug in lance-hashmaps, please report it): {}",
+            panic_message(payload)
+        ),
+    )
+}
