@@ -23,6 +23,30 @@ export declare class AbortFlag {
 }
 
 /**
+ * One `planChanges` call in progress, planned slice by slice on the rayon pool. A JS object: it
+ * stays on its JS thread; what it hands the pool and the promise is owned by Rust and `Send`.
+ */
+export declare class Planner {
+  /** A call over the maps (`forceAll`: every item is to embed, changed or not). */
+  constructor(maps: ExternalObject<HashMapsData>, forceAll: boolean)
+  /**
+   * Adds a slice of items (ids and the texts to hash, each joined, with their lengths) and
+   * starts planning it.
+   */
+  add(ids: string, idLens: Uint32Array, texts: string, textLens: Uint32Array): void
+  /**
+   * Gives up the call (the JS layer found a bad item after some slices were added): slices not
+   * started are not planned, and the results of the others are dropped as they come.
+   */
+  cancel(): void
+  /**
+   * The plan of every slice added, in order. The promise settles in every case: the core's
+   * future catches every panic (`E_INTERNAL`).
+   */
+  finish(): Promise<PackedPlan>
+}
+
+/**
  * `{ get, has }` of `baseHashMap` (`has` serves `existingChunks` too) as functions that own a
  * count of the maps: the JS class calls these once per item, and a call through them skips
  * what a call of an exported function with a handle argument costs in napi-rs (a borrow scope
@@ -155,19 +179,19 @@ export declare function loadMaps(args: LoadArgs, abort: AbortFlag, onProgress?: 
 export declare function mapsInfo(maps: ExternalObject<HashMapsData>): Array<number>
 
 /**
- * The plan, packed: `toEmbed` indexes, their hashes as hex (64 characters each, whole hashes back
- * to back in strings of at most 64), the ids to delete joined into strings (with lengths) and as
- * id indexes of the maps.
+ * The plan, packed: `toEmbed` indexes, their hashes as hex, the ids to delete in pieces (with
+ * their lengths) and as id indexes of the maps. A piece is a string of at most 4 KB: a hash or
+ * id the caller keeps holds on to no more.
  */
 export interface PackedPlan {
   toEmbed: Uint32Array
-  /** Whole hashes, at most 64 to a string. */
+  /** Whole hashes of 64 characters back to back, at most 64 to a piece. */
   hex: string[]
   skipped: number
   /**
-   * The ids, in strings of at most 4096 bytes (an id longer than that is a string of its own);
-   * no id straddles two, and a string may end before it is full (the next id is then in the
-   * next string).
+   * The ids, in pieces of at most 4096 bytes (an id longer than that is a piece of its own); no
+   * id straddles two, and a piece may end before it is full (the next id is then in the next
+   * piece).
    */
   ids: string[]
   idLens: Uint32Array
@@ -175,24 +199,8 @@ export interface PackedPlan {
 }
 
 /**
- * Adds a slice of items (ids and the texts to hash, each joined, with their lengths) and starts
- * planning it.
- */
-export declare function planAdd(planner: ExternalObject<Planner>, ids: string, idLens: Uint32Array, texts: string, textLens: Uint32Array): void
-
-/**
- * Gives up the call (the JS layer found a bad item after some slices were added): slices not
- * started are not planned, and the results of the others are dropped as they come.
- */
-export declare function planCancel(planner: ExternalObject<Planner>): void
-
-/**
  * The whole plan of one small slice, on the JS thread: no pool, no promise. Below a measured
  * size (js/plan-changes.js, `DIRECT_ITEMS`) handing a slice to the pool and waking JS through a
  * promise costs more than hashing it here (bench/plan-small.ts).
  */
 export declare function planDirect(maps: ExternalObject<HashMapsData>, ids: string, idLens: Uint32Array, texts: string, textLens: Uint32Array, forceAll: boolean): PackedPlan
-
-export declare function planFinish(planner: ExternalObject<Planner>): Promise<PackedPlan>
-
-export declare function planStart(maps: ExternalObject<HashMapsData>, forceAll: boolean): ExternalObject<Planner>

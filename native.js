@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.AbortFlag = nativeBinding.AbortFlag
+module.exports.Planner = nativeBinding.Planner
 module.exports.baseLookups = nativeBinding.baseLookups
 module.exports.basePage = nativeBinding.basePage
 module.exports.chunksGet = nativeBinding.chunksGet
@@ -853,8 +854,4 @@ module.exports.idsTakeIndexes = nativeBinding.idsTakeIndexes
 module.exports.injectPanic = nativeBinding.injectPanic
 module.exports.loadMaps = nativeBinding.loadMaps
 module.exports.mapsInfo = nativeBinding.mapsInfo
-module.exports.planAdd = nativeBinding.planAdd
-module.exports.planCancel = nativeBinding.planCancel
 module.exports.planDirect = nativeBinding.planDirect
-module.exports.planFinish = nativeBinding.planFinish
-module.exports.planStart = nativeBinding.planStart

@@ -417,9 +417,9 @@ describe("joined strings handed to the addon are checked against their lengths",
     for (const text of ["ab", "aé", "a中", "a😀", ...(oldBun ? [] : ["a\uD800"]), "éé", "é😀"]) {
       const e = thrown(() => native.planDirect(handle, "i", one, text, one, true));
       expect([text, e?.message]).toEqual([text, expect.stringContaining("lengths do not add up")]);
-      const planner = native.planStart(handle, true);
-      const f = thrown(() => native.planAdd(planner, text, one, "t", one));
-      native.planCancel(planner);
+      const planner = new native.Planner(handle, true);
+      const f = thrown(() => planner.add(text, one, "t", one));
+      planner.cancel();
       expect([text, f?.message]).toEqual([text, expect.stringContaining("lengths do not add up")]);
     }
     // Shorter than its lengths, too.

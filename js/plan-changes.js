@@ -102,7 +102,7 @@ async function packedPlan(handle, items, forceAll) {
   let planner = null;
   const add = (slice) => {
     try {
-      native.planAdd(planner, ...slice);
+      planner.add(...slice);
     } catch (e) {
       throw fromNative(e);
     }
@@ -115,7 +115,7 @@ async function packedPlan(handle, items, forceAll) {
       }
       if (planner === null) {
         try {
-          planner = native.planStart(handle, forceAll);
+          planner = new native.Planner(handle, forceAll);
         } catch (e) {
           throw fromNative(e);
         }
@@ -127,12 +127,12 @@ async function packedPlan(handle, items, forceAll) {
   } catch (e) {
     // A bad item (or a getter that threw) after some slices were handed over: their planning is
     // given up instead of running on for nothing.
-    if (planner !== null) native.planCancel(planner);
+    if (planner !== null) planner.cancel();
     throw e;
   }
   try {
     if (planner === null) return native.planDirect(handle, ...(held ?? ["", NO_LENS, "", NO_LENS]), forceAll);
-    return await native.planFinish(planner);
+    return await planner.finish();
   } catch (e) {
     throw fromNative(e);
   }

@@ -1,38 +1,21 @@
 //! `planChanges`, natively: the JS layer (`js/plan-changes.js`) packs the items into slices (ids
-//! and texts joined into two strings, with their lengths) and hands each to [`plan_add`], which
-//! starts planning it on the rayon pool at once; [`plan_finish`] waits for every slice and
-//! resolves with the plan packed for the JS layer to unpack. The planning is the core's
-//! ([`crate::core::plan::planner`]); here are the strings read and the plan made JS values.
+//! and texts joined into two strings, with their lengths) and hands each to [`Planner::add`],
+//! which starts planning it on the rayon pool at once; [`Planner::finish`] waits for every slice
+//! and resolves with the plan packed for the JS layer to unpack; [`plan_direct`] plans a small
+//! batch on the JS thread. The planning is the core's ([`crate::core::plan::planner`]); here the
+//! strings are read and the plan made JS values.
 
 use super::errors::{coded, guard};
 use super::js_text::{js_texts, JsText};
 use super::test_hooks::maybe_panic;
 use crate::core::plan::joined_strings::JoinedStrings;
-use crate::core::plan::planned_batch::{plan_direct as plan_here, PlannedBatch, Slice};
+use crate::core::plan::planned_batch::{self, PlannedBatch, Slice};
 use crate::core::plan::planner;
 use crate::core::HashMapsData;
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue};
 use napi_derive::napi;
-use std::cell::RefCell;
 use std::sync::Arc;
-
-/// One `planChanges` call in progress (on its JS thread only).
-pub struct Planner(RefCell<planner::Planner>);
-
-#[napi]
-pub fn plan_start(maps: &External<Arc<HashMapsData>>, force_all: bool) -> External<Planner> {
-    let data: &Arc<HashMapsData> = maps;
-    let planner = planner::Planner::new(data.clone(), force_all, maybe_panic);
-    External::new(Planner(RefCell::new(planner)))
-}
-
-/// Gives up the call (the JS layer found a bad item after some slices were added): slices not
-/// started are not planned, and the results of the others are dropped as they come.
-#[napi]
-pub fn plan_cancel(planner: &External<Planner>) {
-    planner.0.borrow_mut().cancel();
-}
 
 /// The strings of a joined JS string whose parts have `lens` UTF-16 code units: read as UTF-8
 /// into a buffer of as many bytes as code units, with one engine call (if every byte that came
@@ -96,50 +79,74 @@ fn read_slice(ids: JsString, id_lens: &[u32], texts: JsString, text_lens: &[u32]
     Slice::new(ids, texts).map_err(coded)
 }
 
-/// Adds a slice of items (ids and the texts to hash, each joined, with their lengths) and starts
-/// planning it.
-#[napi]
-pub fn plan_add(
-    planner: &External<Planner>,
-    ids: JsString,
-    id_lens: Uint32Array,
-    texts: JsString,
-    text_lens: Uint32Array,
-) -> Result<()> {
-    let slice = read_slice(ids, &id_lens, texts, &text_lens)?;
-    guard(|| planner.0.borrow_mut().add(slice))
-}
-
-/// The plan, packed: `toEmbed` indexes, their hashes as hex (64 characters each, whole hashes back
-/// to back in strings of at most 64), the ids to delete joined into strings (with lengths) and as
-/// id indexes of the maps.
+/// The plan, packed: `toEmbed` indexes, their hashes as hex, the ids to delete in pieces (with
+/// their lengths) and as id indexes of the maps. A piece is a string of at most 4 KB: a hash or
+/// id the caller keeps holds on to no more.
 #[napi(object, object_from_js = false)]
 pub struct PackedPlan {
     pub to_embed: Uint32Array,
-    /// Whole hashes, at most 64 to a string.
+    /// Whole hashes of 64 characters back to back, at most 64 to a piece.
     #[napi(ts_type = "string[]")]
     pub hex: Vec<JsText>,
     pub skipped: u32,
-    /// The ids, in strings of at most 4096 bytes (an id longer than that is a string of its own);
-    /// no id straddles two, and a string may end before it is full (the next id is then in the
-    /// next string).
+    /// The ids, in pieces of at most 4096 bytes (an id longer than that is a piece of its own); no
+    /// id straddles two, and a piece may end before it is full (the next id is then in the next
+    /// piece).
     #[napi(ts_type = "string[]")]
     pub ids: Vec<JsText>,
     pub id_lens: Uint32Array,
     pub id_indexes: Uint32Array,
 }
 
-#[napi(ts_return_type = "Promise<PackedPlan>")]
-pub fn plan_finish<'env>(
-    env: &'env Env,
-    planner: &External<Planner>,
-) -> Result<PromiseRaw<'env, PackedPlan>> {
-    // Everything the future holds is `Send` and owned by Rust: nothing of the JS thread. It never
-    // panics (the core's promise), so the promise settles in every case.
-    let planned = planner.0.borrow_mut().finish();
-    let work = async move { planned.await.map_err(coded) };
-    // On the JS thread only what makes JS values: the strings were made and checked above.
-    env.spawn_future_with_callback(work, |_env, batch| Ok(packed(batch)))
+/// One `planChanges` call in progress, planned slice by slice on the rayon pool. A JS object: it
+/// stays on its JS thread; what it hands the pool and the promise is owned by Rust and `Send`.
+#[napi]
+pub struct Planner {
+    inner: planner::Planner,
+}
+
+#[napi]
+impl Planner {
+    /// A call over the maps (`forceAll`: every item is to embed, changed or not).
+    #[napi(constructor)]
+    pub fn new(maps: &External<Arc<HashMapsData>>, force_all: bool) -> Self {
+        let data: &Arc<HashMapsData> = maps;
+        Planner {
+            inner: planner::Planner::new(data.clone(), force_all, maybe_panic),
+        }
+    }
+
+    /// Adds a slice of items (ids and the texts to hash, each joined, with their lengths) and
+    /// starts planning it.
+    #[napi]
+    pub fn add(
+        &mut self,
+        ids: JsString,
+        id_lens: Uint32Array,
+        texts: JsString,
+        text_lens: Uint32Array,
+    ) -> Result<()> {
+        let slice = read_slice(ids, &id_lens, texts, &text_lens)?;
+        guard(|| self.inner.add(slice))
+    }
+
+    /// Gives up the call (the JS layer found a bad item after some slices were added): slices not
+    /// started are not planned, and the results of the others are dropped as they come.
+    #[napi]
+    pub fn cancel(&mut self) {
+        self.inner.cancel();
+    }
+
+    /// The plan of every slice added, in order. The promise settles in every case: the core's
+    /// future catches every panic (`E_INTERNAL`).
+    #[napi(ts_return_type = "Promise<PackedPlan>")]
+    pub fn finish<'env>(&mut self, env: &'env Env) -> Result<PromiseRaw<'env, PackedPlan>> {
+        // Everything the future holds is `Send` and owned by Rust: nothing of the JS thread.
+        let planned = self.inner.finish();
+        let work = async move { planned.await.map_err(coded) };
+        // On the JS thread only what makes JS values: the strings were made and checked above.
+        env.spawn_future_with_callback(work, |_env, batch| Ok(packed(batch)))
+    }
 }
 
 /// The plan as the JS layer takes it (the texts still Rust strings: napi makes them JS strings
@@ -177,7 +184,7 @@ pub fn plan_direct(
     let data: &Arc<HashMapsData> = maps;
     let batch = guard(|| {
         maybe_panic("plan-direct");
-        plan_here(data, &slice, force_all)
+        planned_batch::plan_direct(data, &slice, force_all)
     })?;
     Ok(packed(batch))
 }
