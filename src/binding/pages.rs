@@ -8,7 +8,7 @@ use super::js_text::{js_text, JsText};
 use super::test_hooks::maybe_panic;
 use crate::core::maps::text_hash::hex_lower_bytes;
 use crate::core::text::TextBuilder;
-use crate::core::{BaseRef, Chunks, ErrorCode, HashMapsData, HashRef, LoadError};
+use crate::core::{Chunks, ErrorCode, HashMapsData, HashRef, LoadError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::rc::Rc;
@@ -94,32 +94,6 @@ pub struct BasePage {
     pub done: bool,
 }
 
-/// Calls `visit` for each base from the cursor (`from_id`, `from_index`) on, while it returns
-/// `true` and `max` is not reached; the cursor after the last one visited and whether none is left.
-fn walk_bases(
-    data: &HashMapsData,
-    from_id: u32,
-    from_index: u32,
-    max: u32,
-    mut visit: impl FnMut(BaseRef) -> bool,
-) -> (u32, u32, bool) {
-    let (mut next_id, mut next_index) = (from_id, from_index);
-    let mut count = 0;
-    while count < max {
-        let Some(base) = data.base_from(next_id as usize, next_index) else {
-            return (next_id, next_index, true);
-        };
-        next_id = base.first_id + 1;
-        next_index = base.index + 1;
-        count += 1;
-        if !visit(base) {
-            break;
-        }
-    }
-    let done = data.base_from(next_id as usize, next_index).is_none();
-    (next_id, next_index, done)
-}
-
 #[napi]
 pub fn base_page(
     maps: &External<Arc<HashMapsData>>,
@@ -131,7 +105,7 @@ pub fn base_page(
         maybe_panic("map-page");
         let data: &HashMapsData = maps;
         let (mut keys, mut values) = (page_builder(), page_builder());
-        let (next_id, next_index, done) = walk_bases(data, from_id, from_index, max, |base| {
+        let (next_id, next_index, done) = data.walk_bases(from_id, from_index, max, |base| {
             keys.push(data.base_key_bytes(base));
             match data.base_hash(base) {
                 // Hex digits are ASCII: one byte per code unit.
@@ -183,7 +157,7 @@ pub fn chunks_page(
         let data: &HashMapsData = maps;
         let (mut keys, mut ids) = (page_builder(), page_builder());
         let mut counts = Vec::new();
-        let (next_id, next_index, done) = walk_bases(data, from_id, from_index, max, |base| {
+        let (next_id, next_index, done) = data.walk_bases(from_id, from_index, max, |base| {
             keys.push(data.base_key_bytes(base));
             let chunks = data.base_chunks(base);
             counts.push(chunks.len() as u32);

@@ -214,6 +214,34 @@ impl HashMapsData {
         std::iter::successors(self.next_base(None), |&b| self.next_base(Some(b)))
     }
 
+    /// Calls `visit` for each base from the cursor (`from_id`, `from_index`: what a previous walk
+    /// answered, or `0, 0`) on, while it returns `true` and `max` bases are not reached; answers
+    /// the cursor after the last base visited and whether no base is left after it. A walk page by
+    /// page this way visits every base once, in order, as [`Self::bases`].
+    pub fn walk_bases(
+        &self,
+        from_id: u32,
+        from_index: u32,
+        max: u32,
+        mut visit: impl FnMut(BaseRef) -> bool,
+    ) -> (u32, u32, bool) {
+        let (mut next_id, mut next_index) = (from_id, from_index);
+        let mut count = 0;
+        while count < max {
+            let Some(base) = self.base_from(next_id as usize, next_index) else {
+                return (next_id, next_index, true);
+            };
+            next_id = base.first_id + 1;
+            next_index = base.index + 1;
+            count += 1;
+            if !visit(base) {
+                break;
+            }
+        }
+        let done = self.base_from(next_id as usize, next_index).is_none();
+        (next_id, next_index, done)
+    }
+
     /// Bytes of memory this structure holds (not counting the struct itself).
     pub fn heap_bytes(&self) -> usize {
         self.ids.heap_bytes()
@@ -229,5 +257,45 @@ impl HashMapsData {
     /// Bytes of id text held (the part of `heap_bytes` that scales with id length).
     pub fn id_text_bytes(&self) -> usize {
         self.ids.text_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::MapsBuilder;
+
+    #[test]
+    fn walking_page_by_page_visits_every_base_once_in_order() {
+        let mut b = MapsBuilder::with_capacity(64);
+        for i in 0..40 {
+            b.push_row(&format!("b{}#{}", i / 3, i % 3), None).unwrap();
+        }
+        let data = b.finish();
+        let all: Vec<_> = data.bases().collect();
+        assert_eq!(all.len(), 14);
+        for max in [1, 3, 13, 14, 100] {
+            let (mut cursor, mut seen, mut done) = ((0, 0), Vec::new(), false);
+            while !done {
+                let (id, index, end) = data.walk_bases(cursor.0, cursor.1, max, |base| {
+                    seen.push(base);
+                    true
+                });
+                (cursor, done) = ((id, index), end);
+            }
+            assert_eq!(seen, all, "pages of {max}");
+        }
+        // `visit` answering `false` ends the page after that base; the next page goes on there.
+        let (id, index, done) = data.walk_bases(0, 0, 10, |base| base.index < 4);
+        assert_eq!((index, done), (5, false));
+        let (_, _, done) = data.walk_bases(id, index, 10, |base| {
+            assert_eq!(base, all[5]);
+            false
+        });
+        assert!(!done);
+        // Past the last base: nothing visited, done.
+        let last = all[13];
+        let after = data.walk_bases(last.first_id + 1, last.index + 1, 5, |_| unreachable!());
+        assert_eq!(after, (last.first_id + 1, last.index + 1, true));
+        assert!(!data.walk_bases(0, 0, 0, |_| unreachable!()).2);
     }
 }
