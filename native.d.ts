@@ -79,7 +79,7 @@ export interface ChunksPage {
   keys: string
   keyLens: Uint32Array
   /** Every entry's ids, back to back; `counts[i]` of them belong to entry `i`. */
-  ids: string
+  idText: string
   idLens: Uint32Array
   counts: Uint32Array
   nextId: number
@@ -89,6 +89,12 @@ export interface ChunksPage {
 
 /** Empty maps, for `planChanges` before a table exists. */
 export declare function emptyMaps(): LoadedMaps
+
+/**
+ * Every code the addon's errors carry, as written in [`ErrorCode`]: the JS layer and the test of
+ * `index.d.ts` read them from here.
+ */
+export declare function errorCodes(): Array<string>
 
 export declare function hashText(text: string): string
 
@@ -101,18 +107,8 @@ export declare function hashTexts(texts: Array<string>): Array<string>
  */
 export declare function idLookups(ids: ExternalObject<IdSet>): { has(key: string): boolean; delete(key: string): boolean }
 
-/**
- * Adds `key` (a string of valid Unicode, checked by the JS layer) at the end if absent; `true` if
- * it was added. With `may_compact` (no walk of the set is open), gives back the room of deleted
- * entries when it has grown past the live ones.
- */
-export declare function idsAdd(ids: ExternalObject<IdSet>, key: string, mayCompact: boolean): boolean
-
-/** Removes every id. */
+/** Deletes every id. */
 export declare function idsClear(ids: ExternalObject<IdSet>): void
-
-/** Positions below this are the table's ids, which compacting never moves. */
-export declare function idsFrozenLen(ids: ExternalObject<IdSet>): number
 
 export declare function idsPage(ids: ExternalObject<IdSet>, from: number, max: number): IdsPage
 
@@ -130,9 +126,9 @@ export interface IdsPage {
 export declare function idsSize(ids: ExternalObject<IdSet>): number
 
 /**
- * Of the ids `indexes` (frozen id indexes of `maps`, as a plan lists them), the positions in
- * `indexes` of those in the set, each id once; they are removed from the set when `remove`.
- * Through the id text when the set was made from other maps.
+ * Of the ids `indexes` (id indexes of `maps`, as a plan lists them), the positions in `indexes`
+ * of those live in the set, each id once; they are deleted from the set when `remove`. Through
+ * the id text when the set was made from other maps.
  */
 export declare function idsTakeIndexes(ids: ExternalObject<IdSet>, maps: ExternalObject<HashMapsData>, indexes: Uint32Array, remove: boolean): Uint32Array
 
@@ -141,8 +137,8 @@ export declare function idsTakeIndexes(ids: ExternalObject<IdSet>, maps: Externa
  * async runtime), `"plan-slice"` (a slice being planned, on the rayon pool), `"plan-finish"`
  * (merging the plan, on the rayon pool), `"plan-direct"` (a small batch planned on the JS
  * thread), `"lookup"` (a synchronous lookup), `"ids-page"` / `"map-page"` (a page of
- * `existingIds` / of `baseHashMap` or `existingChunks` read for a walk), `"compact"`
- * (`existingIds` about to give back the room of deleted ids).
+ * `existingIds` / of `baseHashMap` or `existingChunks` read for a walk). Throws `E_ARG` unless
+ * the hooks are on.
  */
 export declare function injectPanic(site?: string | undefined | null): void
 
@@ -162,7 +158,8 @@ export interface LoadArgs {
 /** The maps of one load, as handles for the JS classes, and what was read. */
 export interface LoadedMaps {
   maps: ExternalObject<HashMapsData>
-  ids: ExternalObject<IdSet>
+  /** existingIds' native part (the table's ids). */
+  idSet: ExternalObject<IdSet>
   rowCount: number
   tableFound: boolean
   version?: number
@@ -170,13 +167,16 @@ export interface LoadedMaps {
    * Why a missing table may be a mistake (a `~` path, a `.lance` table name, other tables in
    * the database), when one is visible.
    */
-  hint?: string
+  warning?: string
 }
 
 export declare function loadMaps(args: LoadArgs, abort: AbortFlag, onProgress?: ((arg0: number, arg1: number) => void) | undefined | null): Promise<LoadedMaps>
 
 /** Counts of a maps handle: `[bases, distinct ids, rows, native bytes]`. */
 export declare function mapsInfo(maps: ExternalObject<HashMapsData>): Array<number>
+
+/** The length a page gives a null text hash (it has no text). */
+export declare const NULL_HASH_LEN: number
 
 /**
  * The plan, packed: `toEmbed` indexes, their hashes as hex, the ids to delete in pieces (with
@@ -193,10 +193,16 @@ export interface PackedPlan {
    * id straddles two, and a piece may end before it is full (the next id is then in the next
    * piece).
    */
-  ids: string[]
+  idPieces: string[]
   idLens: Uint32Array
   idIndexes: Uint32Array
 }
+
+/**
+ * Entries a page of a walk holds at most, when a whole page is asked for (`js/map-view.js`,
+ * `js/ids-iterator.js`): enough to make a walk a few dozen native calls for 450k ids.
+ */
+export declare const PAGE_ENTRIES: number
 
 /**
  * The whole plan of one small slice, on the JS thread: no pool, no promise. Below a measured

@@ -290,12 +290,31 @@ describe("existingIds behaves like a JS Set", () => {
     }
   });
 
-  test("add() takes strings only", async () => {
+  test("add() takes any string, as a Set does; a lone surrogate never equals a table id", async () => {
     const { existingIds } = await load();
-    expect(() => existingIds.add(42 as any)).toThrow();
-    expect(() => existingIds.add("lone\uD800")).toThrow("surrogate");
+    expect(
+      (() => {
+        try {
+          existingIds.add(42 as any);
+        } catch (e: any) {
+          return e.code;
+        }
+      })(),
+    ).toBe("E_ARG");
+    const size = existingIds.size;
     expect(existingIds.has("rep\uD800")).toBe(false);
     expect(existingIds.has("rep\uFFFD")).toBe(true);
+    // Added: a string of its own, not the table's "rep\uFFFD".
+    existingIds.add("rep\uD800").add("lone\uDC00");
+    expect(existingIds.size).toBe(size + 2);
+    expect([existingIds.has("rep\uD800"), existingIds.has("lone\uDC00"), existingIds.has("lone\uFFFD")]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect([...existingIds].slice(-2)).toEqual(["rep\uD800", "lone\uDC00"]);
+    expect(existingIds.delete("rep\uD800")).toBe(true);
+    expect([existingIds.has("rep\uD800"), existingIds.has("rep\uFFFD")]).toEqual([false, true]);
     expect(existingIds.has(42 as any)).toBe(false);
     expect(existingIds.delete(42 as any)).toBe(false);
   });

@@ -3,7 +3,6 @@
 // afterwards, and a panic anywhere in the addon is an E_INTERNAL rejection, not a crash.
 import { describe, test, expect, beforeAll, afterAll } from "bun:test";
 import { join } from "node:path";
-import { inspect } from "node:util";
 import { buildHashMaps, emptyHashMaps, LanceHashMapsError, planChanges } from "../index";
 import * as native from "../native.js";
 import { removeDir, serviceRows, tempDir } from "../fixtures/tables";
@@ -224,6 +223,23 @@ function thrownAt(site: string, run: () => unknown): any {
   return undefined;
 }
 
+describe("the test hook is not reachable in a user's process", () => {
+  test("without LANCE_HASHMAPS_TEST_HOOKS=1, injectPanic throws E_ARG and arms nothing", () => {
+    const env = { ...process.env };
+    delete env.LANCE_HASHMAPS_TEST_HOOKS;
+    const script = `
+      const native = require(${JSON.stringify(join(import.meta.dir, "..", "native.js"))});
+      const { buildHashMaps } = require(${JSON.stringify(join(import.meta.dir, "..", "index.js"))});
+      let code = "none";
+      try { native.injectPanic("load"); } catch (e) { code = e.code; }
+      buildHashMaps(${JSON.stringify(tablePath)}).then((m) => console.log(code, m.rowCount));`;
+    for (const runtime of [process.execPath, "node"]) {
+      const out = Bun.spawnSync([runtime, "-e", script], { env });
+      expect([runtime, out.stdout.toString().trim()]).toEqual([runtime, "E_ARG 2200"]);
+    }
+  });
+});
+
 describe("panics become E_INTERNAL and leave everything usable", () => {
   test("in the scan, in a planned slice, in the plan's merge, in a small batch's direct plan", async () => {
     const maps = await buildHashMaps(tablePath);
@@ -272,114 +288,6 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
     }
   });
 
-  test("existingIds gives back the room of churned ids only while no walk holds a position past the table's ids", async () => {
-    const { existingIds } = await buildHashMaps(tablePath);
-    const model = new Set(existingIds);
-    const ids = [...model];
-    /** Deletes and adds back `n` ids (each moves to the end), as the model does. */
-    const churn = (n: number) => {
-      for (let i = 0; i < n; i++) {
-        const id = ids[i % ids.length];
-        existingIds.delete(id);
-        existingIds.add(id);
-        model.delete(id);
-        model.add(id);
-      }
-    };
-    const resync = () => {
-      model.clear();
-      for (const id of existingIds) model.add(id);
-    };
-    // A walk still among the table's ids holds no position compacting moves: the churn compacts
-    // (the hook turns that into a panic, so it is seen).
-    const early = existingIds.values();
-    early.next();
-    expect(thrownAt("compact", () => churn(20_000))?.code).toBe("E_INTERNAL");
-    resync();
-    // A walk past the table's ids holds one: no compaction (the hook would throw), and the walk
-    // goes on as a Set's does.
-    const [walk, walkModel] = [existingIds.values(), model.values()];
-    for (let i = 0; i < ids.length - 5; i++) expect(walk.next().value).toBe(walkModel.next().value);
-    native.injectPanic("compact");
-    try {
-      churn(20_000);
-    } finally {
-      native.injectPanic(null);
-    }
-    expect([...walk]).toEqual([...walkModel]);
-    // That walk ended: the churn compacts again, and the set holds what a Set holds, in order.
-    expect(thrownAt("compact", () => churn(20_000))?.code).toBe("E_INTERNAL");
-    resync();
-    churn(50_000);
-    expect([...existingIds]).toEqual([...model]);
-    expect(ids.every((id) => existingIds.has(id))).toBe(true);
-  });
-
-  test("existingIds' own walks that stop early, and walks dropped by the caller, do not keep it from compacting", async () => {
-    // Empty maps: every position is past the table's ids (there are none).
-    const { existingIds } = emptyHashMaps();
-    const ids = Array.from({ length: 200 }, (_, i) => `id-${i}`);
-    for (const id of ids) existingIds.add(id);
-    const churn = (n: number) => {
-      for (let i = 0; i < n; i++) {
-        existingIds.delete(ids[i % ids.length]);
-        existingIds.add(ids[i % ids.length]);
-      }
-    };
-    const compacts = () => thrownAt("compact", () => churn(20_000))?.code === "E_INTERNAL";
-    expect(compacts()).toBe(true);
-    const stopEarly: [string, () => unknown][] = [
-      [
-        "forEach whose callback throws",
-        () => {
-          try {
-            existingIds.forEach((id) => {
-              if (id === ids[1]) throw new Error("stop");
-            });
-          } catch {}
-        },
-      ],
-      ["isSubsetOf that finds a missing id", () => existingIds.isSubsetOf(new Set([...ids.slice(2), "x", "y"]))],
-      ["isDisjointFrom that finds a shared id", () => existingIds.isDisjointFrom(new Set([...ids.slice(1), "x", "y"]))],
-      ["printing (the first 100 ids)", () => inspect(existingIds)],
-      // Another set's methods that walk this one as their argument and stop early.
-      [
-        "another's isSupersetOf(this), stopping at a missing id",
-        () => {
-          const other = emptyHashMaps().existingIds;
-          for (const id of [...ids.slice(2), "x", "y"]) other.add(id);
-          return other.isSupersetOf(existingIds);
-        },
-      ],
-      [
-        "another's isDisjointFrom(this), stopping at a shared id",
-        () => {
-          const other = emptyHashMaps().existingIds;
-          for (const id of [...ids.slice(1), "x", "y"]) other.add(id);
-          return other.isDisjointFrom(existingIds);
-        },
-      ],
-    ];
-    for (const [what, run] of stopEarly) {
-      run();
-      expect([what, compacts()]).toEqual([what, true]);
-    }
-    // A walk the caller drops mid-way holds its position until it is collected.
-    (() => {
-      const it = existingIds.values();
-      it.next();
-      it.next();
-    })();
-    let compacted = false;
-    for (let i = 0; i < 20 && !compacted; i++) {
-      Bun.gc(true);
-      await new Promise((r) => setTimeout(r, 10));
-      compacted = compacts();
-    }
-    expect(compacted).toBe(true);
-    expect([...existingIds].sort()).toEqual([...ids].sort());
-  });
-
   test("in a synchronous lookup: a thrown E_INTERNAL error, not a crash", async () => {
     const maps = await buildHashMaps(tablePath);
     native.injectPanic("lookup");
@@ -398,7 +306,7 @@ describe("panics become E_INTERNAL and leave everything usable", () => {
 
 describe("joined strings handed to the addon are checked against their lengths", () => {
   test("a text longer than its lengths is refused whatever its next character, in both reads and both calls", async () => {
-    const { handles } = require("../js/internal.js");
+    const { mapsHandles } = require("../js/internal.js");
     const thrown = (run: () => unknown): any => {
       try {
         run();
@@ -408,7 +316,7 @@ describe("joined strings handed to the addon are checked against their lengths",
       return undefined;
     };
     const maps = emptyHashMaps();
-    const handle = handles.get(maps.baseHashMap);
+    const handle = mapsHandles.get(maps.baseHashMap);
     const one = Uint32Array.of(1);
     // "a" then one more character of 1 to 4 UTF-8 bytes (and 1 or 2 UTF-16 code units), or none.
     // Bun 1.1 leaves a lone surrogate out of UTF-8 altogether, so there "a\uD800" read as UTF-8

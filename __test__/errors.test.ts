@@ -278,3 +278,41 @@ test("the table is only read: every file is unchanged after good and bad calls",
   await planChanges(await buildHashMaps(p), [{ id: "workspace/node-1-0", text: "changed" }]);
   expect(treeDigest(d)).toBe(before);
 });
+
+describe("the codes are written once, in Rust", () => {
+  test("index.d.ts lists exactly the addon's codes (errorCodes()) and the JS layer's own", () => {
+    const native = require("../native.js");
+    const { JS_CODES } = require("../js/errors.js");
+    const dts = readFileSync(join(import.meta.dir, "..", "index.d.ts"), "utf8");
+    // The union runs to the first member that ends the statement (`| "E_…";`).
+    const union = /export type ErrorCode =([\s\S]*?"E_[A-Z_]+";)/.exec(dts)?.[1] ?? "";
+    const declared = [...union.matchAll(/\| "(E_[A-Z_]+)"/g)].map((m) => m[1]).sort();
+    expect(declared).toEqual([...native.errorCodes(), ...JS_CODES].sort());
+    expect(new Set(declared).size).toBe(declared.length);
+  });
+
+  test("an addon error reaches JS with its code as `code`, the message as written", async () => {
+    const native = require("../native.js");
+    const d = dir("codes");
+    await latest.write(d, serviceRows(3));
+    const rejected: any = await native
+      .loadMaps(
+        {
+          path: join(d, "embeddings.lance"),
+          idColumn: "nope",
+          hashColumn: "text_hash",
+          batchSize: 1024,
+          progressEvery: 1,
+          waitTimeoutMs: 1000,
+        },
+        new native.AbortFlag(),
+      )
+      .then(
+        () => null,
+        (x: unknown) => x,
+      );
+    expect(rejected).toBeInstanceOf(Error);
+    expect(rejected.code).toBe("E_SCHEMA");
+    expect(rejected.message.startsWith("E_")).toBe(false);
+  });
+});

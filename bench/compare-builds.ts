@@ -1,7 +1,8 @@
 // Before / after a change, in ONE process: this checkout's addon against another checkout's (built
 // with the same cargo features, e.g. a `git worktree` of the commit before), alternating, on the
-// same table: buildHashMaps, the filter loop (baseHashMap.get per row), a walk of baseHashMap and
-// planChanges, each step in a phase of its own. Both addons are loaded side by side (each is its
+// same table: buildHashMaps, the filter loop (baseHashMap.get per row), the service's
+// existingIds loop (has, then delete, per id), every walk (for..of of each collection,
+// existingIds.forEach and toArray) and planChanges, each step in a phase of its own. Both addons are loaded side by side (each is its
 // own .node file).
 // Usage: bun bench/compare-builds.ts <other checkout> <tablePath> [rounds]
 //   e.g. git worktree add /tmp/before <commit> && (cd /tmp/before && npm run build)
@@ -40,7 +41,17 @@ const makeLoop = () =>
   ) as (rows: { baseId: string; hash: string }[], m: { get(k: string): unknown }) => number;
 const loops = new Map(builds.map(([name]) => [name, makeLoop()]));
 
-const steps = ["buildHashMaps", "filter loop", "planChanges", "for..of baseHashMap"] as const;
+const steps = [
+  "buildHashMaps",
+  "filter loop",
+  "existingIds has + delete",
+  "for..of baseHashMap",
+  "for..of existingChunks",
+  "for..of existingIds",
+  "existingIds.forEach",
+  "existingIds.toArray",
+  "planChanges",
+] as const;
 const times: Record<string, Record<string, number[]>> = {};
 for (const s of steps) times[s] = Object.fromEntries(builds.map(([name]) => [name, []]));
 const plans: Record<string, string> = {};
@@ -69,14 +80,50 @@ await alternate("filter loop", async (name) => {
   if (changed !== 0) throw new Error(`${name}: ${changed} lookups disagree`);
   return ms;
 });
-await alternate("for..of baseHashMap", async (name) => {
+const ids = sample.existingIds.toArray();
+await alternate("existingIds has + delete", async (_, api) => {
+  const { existingIds } = await api.buildHashMaps(tablePath); // fresh: the loop deletes
+  Bun.gc(true);
   const t0 = performance.now();
   let n = 0;
-  for (const [key, v] of loaded.get(name)!.baseHashMap) n += key.length + (v?.length ?? 0);
+  for (const id of ids) if (existingIds.has(id) && existingIds.delete(id)) n++;
   const ms = performance.now() - t0;
-  if (n === 0) throw new Error("empty walk");
+  if (n !== ids.length || existingIds.size !== 0) throw new Error("existingIds has + delete: ids left");
   return ms;
 });
+/** A step that walks a collection of each build and checks it saw something. */
+function walk(step: (typeof steps)[number], run: (maps: Awaited<ReturnType<Api["buildHashMaps"]>>) => number) {
+  return alternate(step, async (name) => {
+    const t0 = performance.now();
+    const n = run(loaded.get(name)!);
+    const ms = performance.now() - t0;
+    if (n === 0) throw new Error(`${step}: empty walk`);
+    return ms;
+  });
+}
+await walk("for..of baseHashMap", (m) => {
+  let n = 0;
+  for (const [key, v] of m.baseHashMap) n += key.length + (v?.length ?? 0);
+  return n;
+});
+await walk("for..of existingChunks", (m) => {
+  let n = 0;
+  for (const [key, list] of m.existingChunks) n += key.length + list.length;
+  return n;
+});
+await walk("for..of existingIds", (m) => {
+  let n = 0;
+  for (const id of m.existingIds) n += id.length;
+  return n;
+});
+await walk("existingIds.forEach", (m) => {
+  let n = 0;
+  m.existingIds.forEach((id) => {
+    n += id.length;
+  });
+  return n;
+});
+await walk("existingIds.toArray", (m) => m.existingIds.toArray().length);
 await alternate("planChanges", async (name, api) => {
   const maps = await api.buildHashMaps(tablePath); // fresh: planChanges removes ids from existingIds
   Bun.gc(true);

@@ -14,12 +14,12 @@ const { ExistingIds } = require("./existing-ids.js");
 function hashMaps(loaded) {
   return {
     baseHashMap: new BaseHashMap(INTERNAL, loaded.maps),
-    existingIds: new ExistingIds(INTERNAL, loaded.ids),
+    existingIds: new ExistingIds(INTERNAL, loaded.idSet),
     existingChunks: new ExistingChunks(INTERNAL, loaded.maps),
     rowCount: loaded.rowCount,
     tableFound: loaded.tableFound,
     version: loaded.version ?? null,
-    warning: loaded.hint ?? null,
+    warning: loaded.warning ?? null,
   };
 }
 
@@ -102,7 +102,10 @@ async function buildHashMaps(tablePath, options) {
   }
   if (!loaded.tableFound && ifMissing === "error") {
     const where = args.tableName ? `${tablePath} (table ${args.tableName})` : tablePath;
-    throw new LanceHashMapsError("E_NO_TABLE", `${where}: no table found${loaded.hint ? `; ${loaded.hint}` : ""}`);
+    throw new LanceHashMapsError(
+      "E_NO_TABLE",
+      `${where}: no table found${loaded.warning ? `; ${loaded.warning}` : ""}`,
+    );
   }
   return hashMaps(loaded);
 }

@@ -1,25 +1,17 @@
 "use strict";
-// The one error type of the package, and how native errors become it. The native binding rejects
-// with messages of the form "E_CODE: message" (src/binding/errors.rs).
+// The one error type of the package, and how native errors become it. The addon's errors carry
+// their code as `code` (the codes are listed once, in src/core/error.rs: `errorCodes()`); a few
+// codes are the JS layer's own.
 
-const CODES = new Set([
-  "E_ARG",
-  "E_NO_TABLE",
-  "E_NOT_A_TABLE",
-  "E_SCHEMA",
-  "E_NULL_ID",
-  "E_IO",
-  "E_CORRUPT",
-  "E_UNSUPPORTED",
-  "E_VERSION",
-  "E_ACCESS",
-  "E_NETWORK",
-  "E_ABORTED",
-  "E_CALLBACK",
-  "E_TOO_LARGE",
-  "E_NO_MEMORY",
-  "E_INTERNAL",
-]);
+/** Codes only the JS layer gives (index.d.ts lists these and the addon's). */
+const JS_CODES = ["E_NO_TABLE", "E_NO_BINARY"];
+
+/** The addon's codes, read from it on the first native error (this module loads before it). */
+let nativeCodes = null;
+function isNativeCode(code) {
+  if (nativeCodes === null) nativeCodes = new Set(require("./native-binding.js").errorCodes());
+  return nativeCodes.has(code);
+}
 
 class LanceHashMapsError extends Error {
   constructor(code, message, options) {
@@ -47,12 +39,14 @@ function describeThrown(e) {
   }
 }
 
-/** A native error as a LanceHashMapsError (an unexpected one becomes E_INTERNAL, kept as cause). */
+/** A native error as a LanceHashMapsError (one without a code of ours, e.g. the engine's own,
+ * becomes E_INTERNAL, kept as cause). */
 function fromNative(err) {
-  const message = err && typeof err.message === "string" ? err.message : String(err);
-  const m = /^(E_[A-Z_]+): ([\s\S]*)$/.exec(message);
-  if (m && CODES.has(m[1])) return new LanceHashMapsError(m[1], m[2]);
+  const code = err !== null && typeof err === "object" ? err.code : undefined;
+  if (typeof code === "string" && isNativeCode(code)) return new LanceHashMapsError(code, err.message);
+  const message =
+    err !== null && typeof err === "object" && typeof err.message === "string" ? err.message : String(err);
   return new LanceHashMapsError("E_INTERNAL", `internal error: ${message}`, { cause: err });
 }
 
-module.exports = { LanceHashMapsError, argError, fromNative, describeThrown };
+module.exports = { LanceHashMapsError, JS_CODES, argError, fromNative, describeThrown };

@@ -1,54 +1,41 @@
 "use strict";
-// existingIds: a Set<string> of every id over the native id set, mutable like a Set. Iteration is
-// live exactly as a Set's: ids come a page at a time, and after any change to the set the walk
-// goes on from the position after the last id it yielded (positions never move; deleted ids are
-// skipped, added ones are appended).
+// existingIds: a Set<string> of every id, mutable like a Set. Two parts: the table's ids, native,
+// at fixed positions with a deleted mark each (src/core/maps/id_set.rs), and a JS Set of the ids
+// added after the load (a table id deleted and added again lives there too: a Set moves it to the
+// end). The service's has / delete stay one native call while nothing was added.
 
 // Taken off the module once: the hot methods call them directly.
-const { idLookups, idsAdd, idsClear, idsFrozenLen, idsSize, idsPage, idsTakeIndexes } = require("./native-binding.js");
-const { INTERNAL, handles, PAGE_ENTRIES, notConstructible } = require("./internal.js");
+const { idLookups, idsClear, idsSize, idsPage, idsTakeIndexes } = require("./native-binding.js");
+const { INTERNAL, idTakers, PAGE_ENTRIES, notConstructible } = require("./internal.js");
 const { CUSTOM, describe } = require("./inspect.js");
 const { argError, fromNative } = require("./errors.js");
-const { setRecord, keysOf } = require("./set-methods.js");
-const { IdsIterator, closeWalk } = require("./ids-iterator.js");
-
-/** A page of the set's ids (native errors as LanceHashMapsError). */
-function page(ids, from, size) {
-  try {
-    return idsPage(ids, from, size);
-  } catch (e) {
-    throw fromNative(e);
-  }
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const isWellFormed =
-  typeof String.prototype.isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
+const { setRecord, openKeys, forEachKey, someKey } = require("./set-methods.js");
+const { IdsIterator } = require("./ids-iterator.js");
 
 class ExistingIds {
-  #ids;
-  /** The native has / delete, bound to this set (one call per lookup, see src/binding/id_set.rs). */
+  #idSet;
+  /** The native has / delete of the table's ids, bound to them (one call per lookup, see
+   * src/binding/key_fn.rs). */
   #has;
   #delete;
-  /** `version` is bumped by every change: a walk that sees it move re-reads from its position.
-   * `frozen`: positions below it (the table's ids) never move. `open`: walks holding a position
-   * past those, neither ended nor collected (the native set gives back the room of deleted ids
-   * only when none is, as that renumbers those positions). An object the iterators share. */
-  #changes;
+  /** The ids added after the load, in the order a Set keeps. */
+  #added = new Set();
+  /** `version` moves with every change to the table's ids: a walk that sees it move reads its
+   * page again. An object the iterators share. */
+  #changes = { version: 0 };
 
-  constructor(token, ids) {
+  constructor(token, idSet) {
     if (token !== INTERNAL) throw notConstructible("ExistingIds");
-    this.#ids = ids;
-    this.#changes = { version: 0, open: 0, frozen: idsFrozenLen(ids) };
-    const lookups = idLookups(ids);
+    this.#idSet = idSet;
+    const lookups = idLookups(idSet);
     this.#has = lookups.has;
     this.#delete = lookups.delete;
-    handles.set(this, { takeIndexes: (indexes, from, remove) => this.#takeIndexes(indexes, from, remove) });
+    idTakers.set(this, (indexes, from, remove, idAt) => this.#takeIndexes(indexes, from, remove, idAt));
   }
 
   get size() {
     try {
-      return idsSize(this.#ids);
+      return idsSize(this.#idSet) + this.#added.size;
     } catch (e) {
       throw fromNative(e);
     }
@@ -57,81 +44,98 @@ class ExistingIds {
   has(value) {
     if (typeof value !== "string") return false;
     try {
-      return this.#has(value);
+      if (this.#has(value)) return true;
     } catch (e) {
       throw fromNative(e);
     }
+    return this.#added.size !== 0 && this.#added.has(value);
   }
 
-  /** Adds `value` at the end if absent. Ids are strings of valid Unicode. */
+  /** Adds `value` at the end if absent. */
   add(value) {
-    if (typeof value !== "string" || !isWellFormed(value)) {
-      throw argError(
-        "existingIds holds ids: add() takes a string without unpaired surrogates, got " +
-          (typeof value === "string" ? "a string with an unpaired surrogate" : typeof value),
-      );
+    if (typeof value !== "string") {
+      throw argError(`existingIds holds ids: add() takes a string, got ${typeof value}`);
     }
-    let added;
+    let live;
     try {
-      added = idsAdd(this.#ids, value, this.#changes.open === 0);
+      live = this.#has(value);
     } catch (e) {
-      // The set may have changed before the error (an id added, then a failure): walks re-read.
-      this.#changes.version++;
       throw fromNative(e);
     }
-    if (added) this.#changes.version++;
+    if (!live) this.#added.add(value);
     return this;
   }
 
   delete(value) {
     if (typeof value !== "string") return false;
-    let removed;
+    let deleted;
     try {
-      removed = this.#delete(value);
+      deleted = this.#delete(value);
     } catch (e) {
       throw fromNative(e);
     }
-    if (removed) this.#changes.version++;
-    return removed;
+    if (deleted) {
+      this.#changes.version++;
+      return true;
+    }
+    return this.#added.size !== 0 && this.#added.delete(value);
   }
 
   clear() {
     try {
-      idsClear(this.#ids);
+      idsClear(this.#idSet);
     } catch (e) {
       throw fromNative(e);
     }
     this.#changes.version++;
+    this.#added.clear();
   }
 
   /**
-   * Of the ids at `indexes` of the maps `from` (a plan's candidates), the positions in `indexes` of
-   * those in this set (each id once), removing them when `remove`.
+   * Of the ids at `indexes` of the maps `from` (a plan's candidates to delete), the positions in
+   * `indexes` of those in this set (each id once), deleting them when `remove`. `idAt(k)`: the
+   * text of candidate `k`, asked for only when ids were added after the load.
    */
-  #takeIndexes(indexes, from, remove) {
-    let kept;
+  #takeIndexes(indexes, from, remove, idAt) {
+    let found;
     try {
-      kept = idsTakeIndexes(this.#ids, from, indexes, remove);
+      found = idsTakeIndexes(this.#idSet, from, indexes, remove);
     } catch (e) {
       throw fromNative(e);
     }
-    if (remove && kept.length > 0) this.#changes.version++;
-    return kept;
-  }
-
-  /** A new live iterator of the ids (or of `[id, id]` entries), from the first. */
-  #walk(entries = false) {
-    return new IdsIterator((from, size) => page(this.#ids, from, size), this.#changes, entries);
-  }
-
-  /** `use(walk)` with a walk of the ids that ends with it, however `use` leaves it. */
-  #walking(use) {
-    const walk = this.#walk();
-    try {
-      return use(walk);
-    } finally {
-      closeWalk(walk);
+    if (remove && found.length > 0) this.#changes.version++;
+    if (this.#added.size === 0) return found;
+    // The candidates the table's ids do not hold may be among the added ones.
+    const out = [];
+    const seen = new Set();
+    for (let k = 0, f = 0; k < indexes.length; k++) {
+      if (f < found.length && found[f] === k) {
+        out.push(k);
+        f++;
+        continue;
+      }
+      const id = idAt(k);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (remove ? this.#added.delete(id) : this.#added.has(id)) out.push(k);
     }
+    return out;
+  }
+
+  /**
+   * A new live iterator of the ids (or of `[id, id]` entries), from the first.
+   * @returns {IterableIterator<any>}
+   */
+  #walk(entries = false) {
+    const idSet = this.#idSet;
+    const readPage = (from, size) => {
+      try {
+        return idsPage(idSet, from, size);
+      } catch (e) {
+        throw fromNative(e);
+      }
+    };
+    return /** @type {any} */ (new IdsIterator(readPage, this.#changes, this.#added, entries));
   }
 
   values() {
@@ -150,13 +154,13 @@ class ExistingIds {
     return this.#walk();
   }
 
-  forEach(callbackfn, thisArg) {
+  forEach(callbackfn, ...rest) {
     if (typeof callbackfn !== "function") {
       throw new TypeError("ExistingIds.prototype.forEach: callbackfn is not a function");
     }
-    this.#walking((walk) => {
-      for (const id of walk) callbackfn.call(thisArg, id, id, this);
-    });
+    // (`thisArg` as a rest parameter, so that `forEach.length` is 1, as a Set's.)
+    const thisArg = rest[0];
+    for (const id of this.#walk()) callbackfn.call(thisArg, id, id, this);
   }
 
   /** Every id, in order, as an array: the fastest way to copy them all out. */
@@ -164,12 +168,20 @@ class ExistingIds {
     const out = [];
     let from = 0;
     for (;;) {
-      const { text, lens, positions, done } = page(this.#ids, from, PAGE_ENTRIES);
+      let page;
+      try {
+        page = idsPage(this.#idSet, from, PAGE_ENTRIES);
+      } catch (e) {
+        throw fromNative(e);
+      }
+      const { text, lens, positions, done } = page;
       const n = lens.length;
       for (let i = 0, p = 0; i < n; i++) out.push(text.slice(p, (p += lens[i])));
-      if (done || n === 0) return out;
+      if (done || n === 0) break;
       from = positions[n - 1] + 1;
     }
+    for (const id of this.#added) out.push(id);
+    return out;
   }
 
   /** A plain JS Set with the same ids, in the same order. */
@@ -177,10 +189,13 @@ class ExistingIds {
     return new Set(this.toArray());
   }
 
+  // The ES2024 Set methods, step by step as the specification's (the order of the calls into
+  // `other` included).
+
   union(other) {
-    const rec = setRecord(other);
+    const keys = openKeys(setRecord(other));
     const out = this.toSet();
-    for (const v of keysOf(rec, closeIfOwn)) out.add(v);
+    forEachKey(keys, (v) => out.add(v));
     return out;
   }
 
@@ -189,63 +204,58 @@ class ExistingIds {
     const out = new Set();
     if (this.size <= rec.size) {
       // A live walk, as the specification's: `has` may change this set on the way.
-      this.#walking((walk) => {
-        for (const v of walk) if (rec.has(v)) out.add(v);
-      });
+      for (const v of this.#walk()) if (rec.has(v)) out.add(v);
     } else {
-      for (const v of keysOf(rec, closeIfOwn)) if (this.has(v)) out.add(v);
+      forEachKey(openKeys(rec), (v) => {
+        if (this.has(v)) out.add(v);
+      });
     }
     return out;
   }
 
   difference(other) {
     const rec = setRecord(other);
-    const out = this.toSet();
+    const ids = this.toArray();
+    const out = new Set(ids);
     if (this.size <= rec.size) {
-      // Over the copy, as the specification's steps (not live, unlike intersection).
-      for (const v of this.toArray()) if (rec.has(v)) out.delete(v);
+      // Over the copy, as the specification's (not live, unlike intersection).
+      for (const v of ids) if (rec.has(v)) out.delete(v);
     } else {
-      for (const v of keysOf(rec, closeIfOwn)) out.delete(v);
+      forEachKey(openKeys(rec), (v) => out.delete(v));
     }
     return out;
   }
 
   symmetricDifference(other) {
-    const rec = setRecord(other);
+    const keys = openKeys(setRecord(other));
     const out = this.toSet();
-    for (const v of keysOf(rec, closeIfOwn)) {
+    forEachKey(keys, (v) => {
       if (this.has(v)) out.delete(v);
       else out.add(v);
-    }
+    });
     return out;
   }
 
   isSubsetOf(other) {
     const rec = setRecord(other);
     if (this.size > rec.size) return false;
-    return this.#walking((walk) => {
-      for (const v of walk) if (!rec.has(v)) return false;
-      return true;
-    });
+    for (const v of this.#walk()) if (!rec.has(v)) return false;
+    return true;
   }
 
   isSupersetOf(other) {
     const rec = setRecord(other);
     if (this.size < rec.size) return false;
-    for (const v of keysOf(rec, closeIfOwn)) if (!this.has(v)) return false;
-    return true;
+    return !someKey(openKeys(rec), (v) => !this.has(v));
   }
 
   isDisjointFrom(other) {
     const rec = setRecord(other);
     if (this.size <= rec.size) {
-      return this.#walking((walk) => {
-        for (const v of walk) if (rec.has(v)) return false;
-        return true;
-      });
+      for (const v of this.#walk()) if (rec.has(v)) return false;
+      return true;
     }
-    for (const v of keysOf(rec, closeIfOwn)) if (this.has(v)) return false;
-    return true;
+    return !someKey(openKeys(rec), (v) => this.has(v));
   }
 
   get [Symbol.toStringTag]() {
@@ -253,16 +263,8 @@ class ExistingIds {
   }
 
   [CUSTOM](depth, options, inspect) {
-    return this.#walking((walk) => describe("Set", this.size, walk, depth, options, inspect));
+    return describe("Set", this.size, this.#walk(), depth, options, inspect);
   }
-}
-
-/** existingIds' own `keys`, as loaded (a replaced one is the user's). */
-const OWN_KEYS = ExistingIds.prototype.keys;
-/** A walk of another existingIds that a Set method stopped early: made by its own `keys()` inside
- * the method, seen by nobody else, so it ends here (it no longer holds that set's room). */
-function closeIfOwn(rec, it) {
-  if (rec.keysFn === OWN_KEYS) closeWalk(it);
 }
 
 module.exports = { ExistingIds };

@@ -1,18 +1,22 @@
 "use strict";
 // Shared by the JS layer only: the token that keeps the collection classes from being built by
-// users, and the native handles behind each collection (for planChanges).
+// users, and what planChanges needs of the collections it is given.
 
 /** Passed to the collection constructors by this package; `new BaseHashMap()` without it throws. */
 const INTERNAL = Symbol("lance-hashmaps internal");
 
-/** Collection object -> its native handles ({ maps, ids? }). */
-const handles = new WeakMap();
+/** baseHashMap / existingChunks -> the native maps handle behind it. */
+const mapsHandles = new WeakMap();
 
-/** Entries per page when a collection is walked (see src/binding/pages.rs). */
-const PAGE_ENTRIES = 8192;
+/** existingIds -> its `takeIndexes(indexes, maps, remove, idAt)` (see js/existing-ids.js). */
+const idTakers = new WeakMap();
+
+/** Entries per page when a collection is walked, and the length a page gives a null text hash
+ * (src/binding/constants.rs). */
+const { PAGE_ENTRIES, NULL_HASH_LEN } = require("./native-binding.js");
 
 function notConstructible(name) {
   return new TypeError(`${name} cannot be constructed directly: get one from buildHashMaps() or emptyHashMaps()`);
 }
 
-module.exports = { INTERNAL, handles, PAGE_ENTRIES, notConstructible };
+module.exports = { INTERNAL, mapsHandles, idTakers, PAGE_ENTRIES, NULL_HASH_LEN, notConstructible };

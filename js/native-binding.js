@@ -33,6 +33,7 @@ function loadError(err) {
   return new LanceHashMapsError("E_NO_BINARY", message, { cause: err });
 }
 
+/** @type {typeof import("../native.js")} */
 let binding;
 try {
   binding = require("../native.js");

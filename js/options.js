@@ -65,11 +65,13 @@ function checkSignal(signal) {
   return signal;
 }
 
+/** @returns {Record<string, string> | undefined} */
 function checkStorageOptions(value) {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "object" || Array.isArray(value)) {
     throw argError("options.storageOptions must be an object of string values");
   }
+  /** @type {Record<string, string>} */
   const out = {};
   for (const key of Object.keys(value)) {
     let v;

@@ -35,6 +35,8 @@ function itemError(items, i) {
  * after SLICE_ITEMS items or once it holds SLICE_UNITS code units, whichever comes first. Each
  * item's text is `contextText || text`, as the service hashes it. (One loop with no allocation
  * per item: this runs for every item of every batch.)
+ * @param {ArrayLike<any>} items
+ * @param {(ids: string, idLens: Uint32Array, texts: string, textLens: Uint32Array) => void} send
  */
 function packItems(items, send, limits = { items: SLICE_ITEMS, units: SLICE_UNITS }) {
   const maxItems = limits.items;

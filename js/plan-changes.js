@@ -2,7 +2,7 @@
 // planChanges: the service's change check for a batch, with the hashing and lookups done natively.
 
 const native = require("./native-binding.js");
-const { handles } = require("./internal.js");
+const { mapsHandles, idTakers } = require("./internal.js");
 const { argError, describeThrown, fromNative } = require("./errors.js");
 const { BaseHashMap } = require("./base-hash-map.js");
 const { ExistingIds } = require("./existing-ids.js");
@@ -35,21 +35,21 @@ function readMaps(maps) {
   } catch (e) {
     throw argError(`reading maps.baseHashMap / maps.existingIds threw: ${describeThrown(e)}`, e);
   }
-  if (!(base instanceof BaseHashMap) || !handles.has(base)) {
+  if (!(base instanceof BaseHashMap) || !mapsHandles.has(base)) {
     throw argError("maps.baseHashMap is not a baseHashMap from buildHashMaps() or emptyHashMaps()");
   }
-  return { maps: handles.get(base), ids };
+  return { maps: mapsHandles.get(base), ids };
 }
 
 /**
- * The packed plan from the addon as the result's arrays. `kept`: the positions, among the plan's
- * candidate ids to delete, of those still in existingIds (each once). The hashes and ids come in
- * strings of 4 KB: a hash or id the caller keeps holds on to at most that much.
+ * The packed plan from the addon as the result's arrays, with the ids to delete that `ids`
+ * (existingIds) still holds, each once, taken out of it when `remove`. The hashes and ids come in
+ * pieces of 4 KB: a hash or id the caller keeps holds on to at most that much.
  */
-function unpack(p, kept) {
+function unpack(p, ids, maps, remove) {
   // Each property read once: the object comes from the addon, and a read of it in the loops would
   // be a lookup per item.
-  const { toEmbed: embed, hex, idLens, ids, skipped } = p;
+  const { toEmbed: embed, hex, idLens, idPieces, idIndexes, skipped } = p;
   const n = embed.length;
   const toEmbed = new Array(n);
   for (let i = 0; i < n; i++) toEmbed[i] = embed[i];
@@ -61,18 +61,21 @@ function unpack(p, kept) {
   }
   const m = idLens.length;
   const candidates = new Array(m);
-  // No id straddles two strings: once this string is used up (a string may end before it is
-  // full, and may be empty: a run of empty ids), the next id is in one of the next ones.
-  for (let i = 0, c = 0, q = 0, text = ids.length > 0 ? ids[0] : ""; i < m; i++) {
+  // No id straddles two pieces: once this piece is used up (a piece may end before it is full,
+  // and may be empty: a run of empty ids), the next id is in one of the next ones.
+  for (let i = 0, c = 0, q = 0, text = idPieces.length > 0 ? idPieces[0] : ""; i < m; i++) {
     const len = idLens[i];
     while (q + len > text.length) {
-      text = ids[++c];
+      text = idPieces[++c];
       q = 0;
     }
     candidates[i] = text.slice(q, (q += len));
   }
-  const idsToDelete = new Array(kept.length);
-  for (let i = 0; i < kept.length; i++) idsToDelete[i] = candidates[kept[i]];
+  // As the service's loop: only the ids still in existingIds are to delete (an earlier batch may
+  // have taken them already), each once.
+  const present = idTakers.get(ids)(idIndexes, maps, remove, (k) => candidates[k]);
+  const idsToDelete = new Array(present.length);
+  for (let i = 0; i < present.length; i++) idsToDelete[i] = candidates[present[i]];
   return { toEmbed, hashes, skipped, idsToDelete };
 }
 
@@ -91,6 +94,9 @@ const DIRECT_UNITS = 1 << 18;
 /** The lengths of no items (the direct call for an empty batch). */
 const NO_LENS = new Uint32Array(0);
 
+/** @typedef {[ids: string, idLens: Uint32Array, texts: string, textLens: Uint32Array]} Slice
+ * A slice of items as js/pack-items.js makes it. */
+
 /**
  * The packed plan of `items`. Each slice is handed to the pool as soon as it is packed, so JS
  * packs the next slices while the pool hashes the first; the one slice of a batch small in items
@@ -98,41 +104,46 @@ const NO_LENS = new Uint32Array(0);
  */
 async function packedPlan(handle, items, forceAll) {
   const small = items.length <= DIRECT_ITEMS;
-  let held = null;
-  let planner = null;
-  const add = (slice) => {
+  /** The planner once a slice went to the pool, and the one slice held back until then.
+   * @type {{ planner: import("../native.js").Planner | null, held: Slice | null }} */
+  const call = { planner: null, held: null };
+  /** @param {import("../native.js").Planner} planner @param {Slice} slice */
+  const add = (planner, [ids, idLens, texts, textLens]) => {
     try {
-      planner.add(...slice);
+      planner.add(ids, idLens, texts, textLens);
     } catch (e) {
       throw fromNative(e);
     }
   };
   try {
-    packItems(items, (...slice) => {
-      if (planner === null && small && held === null && slice[0].length + slice[2].length <= DIRECT_UNITS) {
-        held = slice;
+    packItems(items, (ids, idLens, texts, textLens) => {
+      /** @type {Slice} */
+      const slice = [ids, idLens, texts, textLens];
+      if (call.planner === null && small && call.held === null && ids.length + texts.length <= DIRECT_UNITS) {
+        call.held = slice;
         return;
       }
-      if (planner === null) {
+      if (call.planner === null) {
         try {
-          planner = new native.Planner(handle, forceAll);
+          call.planner = new native.Planner(handle, forceAll);
         } catch (e) {
           throw fromNative(e);
         }
-        if (held !== null) add(held);
-        held = null;
+        if (call.held !== null) add(call.planner, call.held);
+        call.held = null;
       }
-      add(slice);
+      add(call.planner, slice);
     });
   } catch (e) {
     // A bad item (or a getter that threw) after some slices were handed over: their planning is
     // given up instead of running on for nothing.
-    if (planner !== null) planner.cancel();
+    if (call.planner !== null) call.planner.cancel();
     throw e;
   }
   try {
-    if (planner === null) return native.planDirect(handle, ...(held ?? ["", NO_LENS, "", NO_LENS]), forceAll);
-    return await planner.finish();
+    if (call.planner !== null) return await call.planner.finish();
+    const [ids, idLens, texts, textLens] = call.held ?? ["", NO_LENS, "", NO_LENS];
+    return native.planDirect(handle, ids, idLens, texts, textLens, forceAll);
   } catch (e) {
     throw fromNative(e);
   }
@@ -146,15 +157,12 @@ async function planChanges(maps, items, options) {
   checkOptionKeys(options ?? {}, PLAN_OPTIONS, "planChanges");
   const forceAll = optionalBoolean(options ?? {}, "forceAll", false);
   const remove = optionalBoolean(options ?? {}, "removeFromExistingIds", true);
-  if (!(ids instanceof ExistingIds && handles.has(ids))) {
+  if (!(ids instanceof ExistingIds && idTakers.has(ids))) {
     throw argError("maps.existingIds is not an existingIds from buildHashMaps() or emptyHashMaps()");
   }
   if (!Array.isArray(items)) throw argError("items must be an array of { id, text, contextText? }");
   const packed = await packedPlan(handle, items, forceAll);
-  // As the service's loop: only the ids still in existingIds are to delete (an earlier batch may
-  // have taken them already), each once.
-  const kept = handles.get(ids).takeIndexes(packed.idIndexes, handle, remove);
-  return unpack(packed, kept);
+  return unpack(packed, ids, handle, remove);
 }
 
 module.exports = { planChanges, PLAN_OPTIONS };

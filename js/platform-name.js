@@ -8,7 +8,9 @@ function platformName() {
   if (platform === "linux") {
     let musl = false;
     try {
-      const report = typeof process.report?.getReport === "function" ? process.report.getReport() : null;
+      /** @type {{ header?: { glibcVersionRuntime?: string } } | null} */
+      const report =
+        typeof process.report?.getReport === "function" ? /** @type {any} */ (process.report.getReport()) : null;
       musl = report ? !report.header?.glibcVersionRuntime : false;
     } catch {
       musl = false;

@@ -5,7 +5,7 @@
 //! conversion on every call, which made the filter loop 10–17% slower (bench/filter-loop.ts; see
 //! bench/README.md). Everything unsafe about them is in this file.
 
-use super::errors::{coded, from_panic};
+use super::errors::from_panic;
 use super::lookups::read_key;
 use super::test_hooks::maybe_panic;
 use crate::core::maps::text_hash::hex_lower_bytes;
@@ -110,10 +110,7 @@ unsafe extern "C" fn call<T: KeyFn>(
     if status != sys::Status::napi_ok || data.is_null() {
         return throw(
             env,
-            coded(LoadError::new(
-                ErrorCode::Internal,
-                "a lookup lost its data",
-            )),
+            LoadError::new(ErrorCode::Internal, "a lookup lost its data"),
         );
     }
     // SAFETY: `data` is the `*mut T` that `create_key_fn` gave this function. Only
@@ -125,15 +122,17 @@ unsafe extern "C" fn call<T: KeyFn>(
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         maybe_panic("lookup");
         if key.is_null() {
-            return Ok(target.answer(None).map_err(coded));
+            return Ok(target.answer(None));
         }
         // SAFETY: `key` is the first argument handle of this call, in `env`, on its JS thread.
-        unsafe { read_key(env, key, |k| target.answer(k).map_err(coded)) }
+        unsafe { read_key(env, key, |k| target.answer(k)) }
     }));
     match outcome {
         Ok(Ok(Ok(answer))) => make(env, answer),
-        Ok(Ok(Err(e)) | Err(e)) => throw(env, e),
-        Err(panic) => throw(env, coded(from_panic(panic.as_ref()))),
+        Ok(Ok(Err(e))) => throw(env, e),
+        // The engine failed to read the key.
+        Ok(Err(e)) => throw(env, LoadError::new(ErrorCode::Internal, e.reason)),
+        Err(panic) => throw(env, from_panic(panic.as_ref())),
     }
 }
 
@@ -163,27 +162,26 @@ fn make(env: sys::napi_env, answer: Answer<'_>) -> sys::napi_value {
     } else {
         throw(
             env,
-            coded(LoadError::new(
-                ErrorCode::Internal,
-                "could not make a lookup's answer",
-            )),
+            LoadError::new(ErrorCode::Internal, "could not make a lookup's answer"),
         )
     }
 }
 
-/// Throws `err` as a JS `Error` (message `"E_CODE: …"`, as every binding error) and returns the
+/// Throws `err` as a JS `Error` whose `code` is its code (as every binding error) and returns the
 /// null handle the engine expects after a throw. An exception already pending (from a failed
 /// engine call) is left as it is: Node's `napi_throw_error` would replace it.
-fn throw(env: sys::napi_env, err: Error) -> sys::napi_value {
-    let message = CString::new(err.reason.replace('\0', " ")).unwrap_or_default();
+fn throw(env: sys::napi_env, err: LoadError) -> sys::napi_value {
+    let message = CString::new(err.message.replace('\0', " ")).unwrap_or_default();
+    // Codes are `E_` and capitals: never a NUL.
+    let code = CString::new(err.code.as_str()).unwrap_or_default();
     let mut pending = false;
     // SAFETY: `env` is the env of the call in progress, on its JS thread; the engine writes one
-    // bool into `pending`. Then `message` is a NUL-terminated string alive during the call (the
-    // engine copies it), and a null code is allowed.
+    // bool into `pending`. Then `code` and `message` are NUL-terminated strings alive during the
+    // call (the engine copies them).
     unsafe {
         let asked = sys::napi_is_exception_pending(env, &mut pending);
         if asked != sys::Status::napi_ok || !pending {
-            sys::napi_throw_error(env, ptr::null(), message.as_ptr());
+            sys::napi_throw_error(env, code.as_ptr(), message.as_ptr());
         }
     }
     ptr::null_mut()

@@ -3,10 +3,10 @@
 //! that it never throws; here there is only the scan and the hand-over.
 
 use super::abort_flag::AbortFlag;
-use super::errors::{coded, from_panic};
+use super::errors::{from_panic, rejection};
 use super::id_set::IdSet;
 use super::test_hooks::maybe_panic;
-use crate::core::{load, Control, HashMapsData, IdSetState, LoadOptions};
+use crate::core::{load, Control, HashMapsData, LoadOptions, TableIds};
 use futures::FutureExt;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
@@ -34,25 +34,26 @@ pub struct LoadArgs {
 #[napi(object, object_from_js = false)]
 pub struct LoadedMaps {
     pub maps: External<Arc<HashMapsData>>,
-    pub ids: External<Rc<IdSet>>,
+    /// existingIds' native part (the table's ids).
+    pub id_set: External<Rc<IdSet>>,
     pub row_count: f64,
     pub table_found: bool,
     pub version: Option<f64>,
     /// Why a missing table may be a mistake (a `~` path, a `.lance` table name, other tables in
     /// the database), when one is visible.
-    pub hint: Option<String>,
+    pub warning: Option<String>,
 }
 
 /// Handles over `data`: the frozen maps and a fresh id set, with their native memory reported to
 /// the engine so that its GC sees what they hold.
 pub fn handles(data: HashMapsData) -> (External<Arc<HashMapsData>>, External<Rc<IdSet>>) {
     let data = Arc::new(data);
-    let state = IdSetState::new(data.clone());
-    let ids_bytes = state.heap_bytes();
+    let state = TableIds::new(data.clone());
+    let id_set_bytes = state.heap_bytes();
     let maps_bytes = data.heap_bytes();
     (
         External::new_with_size_hint(data, maps_bytes),
-        External::new_with_size_hint(Rc::new(IdSet::new(state)), ids_bytes),
+        External::new_with_size_hint(Rc::new(IdSet::new(state)), id_set_bytes),
     )
 }
 
@@ -105,18 +106,20 @@ pub fn load_maps<'env>(
         .await
         .unwrap_or_else(|p| Err(from_panic(p.as_ref())));
         drop(control); // releases the progress function before the promise settles
-        loaded.map_err(coded)
+                       // A failure settles on the JS thread too, where its error object is made with its code.
+        Ok(loaded)
     };
-    env.spawn_future_with_callback(work, |_env, loaded| {
+    env.spawn_future_with_callback(work, |env, loaded| {
+        let loaded = loaded.map_err(|e| rejection(env, e))?;
         let row_count = loaded.data.row_count() as f64;
-        let (maps, ids) = handles(loaded.data);
+        let (maps, id_set) = handles(loaded.data);
         Ok(LoadedMaps {
             maps,
-            ids,
+            id_set,
             row_count,
             table_found: loaded.table_found,
             version: loaded.version.map(|v| v as f64),
-            hint: loaded.hint,
+            warning: loaded.warning,
         })
     })
 }
@@ -124,13 +127,13 @@ pub fn load_maps<'env>(
 /// Empty maps, for `planChanges` before a table exists.
 #[napi(ts_return_type = "LoadedMaps")]
 pub fn empty_maps() -> LoadedMaps {
-    let (maps, ids) = handles(crate::core::MapsBuilder::with_capacity(0).finish());
+    let (maps, id_set) = handles(crate::core::MapsBuilder::with_capacity(0).finish());
     LoadedMaps {
         maps,
-        ids,
+        id_set,
         row_count: 0.0,
         table_found: false,
         version: None,
-        hint: None,
+        warning: None,
     }
 }

@@ -3,7 +3,7 @@
 
 use super::errors::{guard, guard_napi};
 use super::key_fn::{create_key_fn, Answer, KeyFn};
-use crate::core::{HashMapsData, HashRef, LoadError};
+use crate::core::{ErrorCode, HashMapsData, HashRef, LoadError};
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue};
 use napi_derive::napi;
@@ -134,7 +134,7 @@ pub fn base_lookups<'env>(
 pub fn chunks_get(
     maps: &External<Arc<HashMapsData>>,
     key: JsString,
-) -> Result<Option<Vec<String>>> {
+) -> Result<Option<Vec<String>>, ErrorCode> {
     guard_napi(|| {
         with_key(key, |key| {
             let base = key.and_then(|key| maps.find_base(key))?;
@@ -146,7 +146,7 @@ pub fn chunks_get(
 
 /// Counts of a maps handle: `[bases, distinct ids, rows, native bytes]`.
 #[napi]
-pub fn maps_info(maps: &External<Arc<HashMapsData>>) -> Result<Vec<f64>> {
+pub fn maps_info(maps: &External<Arc<HashMapsData>>) -> Result<Vec<f64>, ErrorCode> {
     guard(|| {
         Ok(vec![
             maps.base_count() as f64,

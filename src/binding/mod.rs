@@ -2,10 +2,11 @@
 //! checks every argument first. Nothing here parses options or calls back into user code; each
 //! function takes typed values and returns plain values, a handle or a promise.
 //!
-//! Errors cross as `Error`s whose message starts with the stable code (`"E_VERSION: …"`): the JS
-//! layer turns them into `LanceHashMapsError`s with `code` set (see `js/errors.js`).
+//! Errors cross as `Error`s whose `code` is the stable code (`"E_VERSION"`): the JS layer turns
+//! them into `LanceHashMapsError`s (see `js/errors.js`).
 
 pub mod abort_flag;
+pub mod constants;
 pub mod errors;
 pub mod hash_text;
 pub mod id_set;

@@ -2,6 +2,7 @@
 //! parts (in UTF-16 code units, what JS `slice` counts), so that walking 450k ids costs a few
 //! dozen native calls instead of one per entry. The JS classes slice the pages into strings.
 
+use super::constants::NULL_HASH_LEN;
 use super::errors::guard;
 use super::id_set::{with_state, IdSet};
 use super::js_text::{js_text, JsText};
@@ -19,9 +20,6 @@ use std::sync::Arc;
 /// threshold) instead of fresh pages: with 1 MiB pages, page faults and reallocations cost a
 /// third of a walk.
 const PAGE_BYTES: usize = 48 << 10;
-
-/// `value_lens` entry of a `null` hash.
-const NULL_LEN: u32 = u32::MAX;
 
 /// A builder of a page's joined text.
 fn page_builder() -> TextBuilder {
@@ -48,7 +46,7 @@ pub struct IdsPage {
 }
 
 #[napi]
-pub fn ids_page(ids: &External<Rc<IdSet>>, from: u32, max: u32) -> Result<IdsPage> {
+pub fn ids_page(ids: &External<Rc<IdSet>>, from: u32, max: u32) -> Result<IdsPage, ErrorCode> {
     guard(|| {
         maybe_panic("ids-page");
         with_state(ids, |state| {
@@ -100,7 +98,7 @@ pub fn base_page(
     from_id: u32,
     from_index: u32,
     max: u32,
-) -> Result<BasePage> {
+) -> Result<BasePage, ErrorCode> {
     guard(|| {
         maybe_panic("map-page");
         let data: &HashMapsData = maps;
@@ -111,7 +109,7 @@ pub fn base_page(
                 // Hex digits are ASCII: one byte per code unit.
                 HashRef::Digest(d) => values.push(&hex_lower_bytes(d)),
                 HashRef::Verbatim(s) => values.push(s.as_bytes()),
-                HashRef::Null => values.push_marker(NULL_LEN),
+                HashRef::Null => values.push_marker(NULL_HASH_LEN),
             }
             keys.len() + values.len() < PAGE_BYTES
         });
@@ -137,7 +135,7 @@ pub struct ChunksPage {
     pub key_lens: Uint32Array,
     /// Every entry's ids, back to back; `counts[i]` of them belong to entry `i`.
     #[napi(ts_type = "string")]
-    pub ids: JsText,
+    pub id_text: JsText,
     pub id_lens: Uint32Array,
     pub counts: Uint32Array,
     pub next_id: u32,
@@ -151,7 +149,7 @@ pub fn chunks_page(
     from_id: u32,
     from_index: u32,
     max: u32,
-) -> Result<ChunksPage> {
+) -> Result<ChunksPage, ErrorCode> {
     guard(|| {
         maybe_panic("map-page");
         let data: &HashMapsData = maps;
@@ -168,11 +166,11 @@ pub fn chunks_page(
             keys.len() + ids.len() < PAGE_BYTES
         });
         let (keys, key_lens) = page_text(keys)?;
-        let (ids, id_lens) = page_text(ids)?;
+        let (id_text, id_lens) = page_text(ids)?;
         Ok(ChunksPage {
             keys,
             key_lens,
-            ids,
+            id_text,
             id_lens,
             counts: counts.into(),
             next_id,

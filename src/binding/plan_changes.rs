@@ -5,13 +5,13 @@
 //! batch on the JS thread. The planning is the core's ([`crate::core::plan::planner`]); here the
 //! strings are read and the plan made JS values.
 
-use super::errors::{coded, guard};
+use super::errors::{coded, guard, rejection};
 use super::js_text::{js_texts, JsText};
 use super::test_hooks::maybe_panic;
 use crate::core::plan::joined_strings::JoinedStrings;
 use crate::core::plan::planned_batch::{self, PlannedBatch, Slice};
 use crate::core::plan::planner;
-use crate::core::HashMapsData;
+use crate::core::{ErrorCode, HashMapsData, LoadError};
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue};
 use napi_derive::napi;
@@ -74,8 +74,17 @@ fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JoinedStrings>> 
 }
 
 /// A slice's ids and texts, read and checked against their lengths and each other.
-fn read_slice(ids: JsString, id_lens: &[u32], texts: JsString, text_lens: &[u32]) -> Result<Slice> {
-    let (ids, texts) = (read_joined(ids, id_lens)?, read_joined(texts, text_lens)?);
+fn read_slice(
+    ids: JsString,
+    id_lens: &[u32],
+    texts: JsString,
+    text_lens: &[u32],
+) -> Result<Slice, ErrorCode> {
+    let read = |joined, lens| {
+        // The engine failed to hand a string over.
+        read_joined(joined, lens).map_err(|e| coded(LoadError::new(ErrorCode::Internal, e.reason)))
+    };
+    let (ids, texts) = (read(ids, id_lens)?, read(texts, text_lens)?);
     Slice::new(ids, texts).map_err(coded)
 }
 
@@ -93,7 +102,7 @@ pub struct PackedPlan {
     /// id straddles two, and a piece may end before it is full (the next id is then in the next
     /// piece).
     #[napi(ts_type = "string[]")]
-    pub ids: Vec<JsText>,
+    pub id_pieces: Vec<JsText>,
     pub id_lens: Uint32Array,
     pub id_indexes: Uint32Array,
 }
@@ -125,7 +134,7 @@ impl Planner {
         id_lens: Uint32Array,
         texts: JsString,
         text_lens: Uint32Array,
-    ) -> Result<()> {
+    ) -> Result<(), ErrorCode> {
         let slice = read_slice(ids, &id_lens, texts, &text_lens)?;
         guard(|| self.inner.add(slice))
     }
@@ -143,9 +152,12 @@ impl Planner {
     pub fn finish<'env>(&mut self, env: &'env Env) -> Result<PromiseRaw<'env, PackedPlan>> {
         // Everything the future holds is `Send` and owned by Rust: nothing of the JS thread.
         let planned = self.inner.finish();
-        let work = async move { planned.await.map_err(coded) };
+        // A failure settles on the JS thread too, where its error object is made with its code.
+        let work = async move { Ok(planned.await) };
         // On the JS thread only what makes JS values: the strings were made and checked above.
-        env.spawn_future_with_callback(work, |_env, batch| Ok(packed(batch)))
+        env.spawn_future_with_callback(work, |env, batch| {
+            Ok(packed(batch.map_err(|e| rejection(env, e))?))
+        })
     }
 }
 
@@ -162,7 +174,7 @@ fn packed(batch: PlannedBatch) -> PackedPlan {
         to_embed: plan.to_embed.into(),
         hex: js_texts(hex),
         skipped: plan.skipped,
-        ids: js_texts(ids),
+        id_pieces: js_texts(ids),
         id_lens: id_lens.into(),
         id_indexes: plan.ids_to_delete.into(),
     }
@@ -179,7 +191,7 @@ pub fn plan_direct(
     texts: JsString,
     text_lens: Uint32Array,
     force_all: bool,
-) -> Result<PackedPlan> {
+) -> Result<PackedPlan, ErrorCode> {
     let slice = read_slice(ids, &id_lens, texts, &text_lens)?;
     let data: &Arc<HashMapsData> = maps;
     let batch = guard(|| {

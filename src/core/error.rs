@@ -39,6 +39,25 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, once.
+    pub const ALL: [ErrorCode; 15] = [
+        ErrorCode::Arg,
+        ErrorCode::NotATable,
+        ErrorCode::Schema,
+        ErrorCode::NullId,
+        ErrorCode::Io,
+        ErrorCode::Corrupt,
+        ErrorCode::Unsupported,
+        ErrorCode::Version,
+        ErrorCode::Access,
+        ErrorCode::Network,
+        ErrorCode::Aborted,
+        ErrorCode::Callback,
+        ErrorCode::TooLarge,
+        ErrorCode::NoMemory,
+        ErrorCode::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::Arg => "E_ARG",
@@ -147,4 +166,46 @@ pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> LoadError {
             panic_message(payload)
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode::{self, *};
+
+    /// Each code's place in [`ErrorCode::ALL`]: exhaustive, so a new code does not compile
+    /// until it has a place.
+    fn place(code: ErrorCode) -> usize {
+        match code {
+            Arg => 0,
+            NotATable => 1,
+            Schema => 2,
+            NullId => 3,
+            Io => 4,
+            Corrupt => 5,
+            Unsupported => 6,
+            Version => 7,
+            Access => 8,
+            Network => 9,
+            Aborted => 10,
+            Callback => 11,
+            TooLarge => 12,
+            NoMemory => 13,
+            Internal => 14,
+        }
+    }
+
+    #[test]
+    fn all_lists_every_code_once_as_an_e_string() {
+        for (i, &code) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(place(code), i, "{code:?}");
+            let s = code.as_str();
+            assert!(
+                s.len() > 2
+                    && s.starts_with("E_")
+                    && s.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'),
+                "{s}"
+            );
+            assert!(ErrorCode::ALL[..i].iter().all(|c| c.as_str() != s), "{s}");
+        }
+    }
 }

@@ -24,8 +24,8 @@ pub struct MapsBuilder {
     /// Bases first seen through a chunk id → (index of that first id, `base_hash_tag`).
     base_table: HashTable<(u32, u32)>,
     /// Per id: it is the first id of its base.
-    starts_base: BitVec,
-    hashes: HashStore,
+    base_first: BitVec,
+    text_hashes: HashStore,
     /// Per id (first ids only): its base has more than one row.
     multi_by_first: BitVec,
     /// (first id of the base, id index) of every row of a base with more than one row, in scan order.
@@ -33,7 +33,7 @@ pub struct MapsBuilder {
     hasher: RandomState,
     rows: u64,
     /// Per row of the current batch: hash of the id, hash of its base, length of its base.
-    batch_hashes: Vec<(u64, u64, usize)>,
+    batch_key_hashes: Vec<(u64, u64, usize)>,
 }
 
 /// How many rows ahead [`MapsBuilder::push_batch`] asks for the hash table lines.
@@ -58,13 +58,13 @@ impl MapsBuilder {
             ids: IdArena::try_with_capacity(n, n.saturating_mul(24))?,
             id_table: IdTable::try_with_capacity(n)?,
             base_table: HashTable::new(),
-            starts_base: BitVec::try_with_capacity(n)?,
-            hashes: HashStore::try_with_capacity(n)?,
+            base_first: BitVec::try_with_capacity(n)?,
+            text_hashes: HashStore::try_with_capacity(n)?,
             multi_by_first: BitVec::try_with_capacity(n)?,
             multi_rows: Vec::new(),
             hasher: RandomState::default(),
             rows: 0,
-            batch_hashes: Vec::new(),
+            batch_key_hashes: Vec::new(),
         })
     }
 
@@ -74,13 +74,13 @@ impl MapsBuilder {
             ids: IdArena::with_capacity(expected_rows, expected_rows * 24),
             id_table: IdTable::with_capacity(expected_rows),
             base_table: HashTable::new(),
-            starts_base: BitVec::with_capacity(expected_rows),
-            hashes: HashStore::with_capacity(expected_rows),
+            base_first: BitVec::with_capacity(expected_rows),
+            text_hashes: HashStore::with_capacity(expected_rows),
             multi_by_first: BitVec::with_capacity(expected_rows),
             multi_rows: Vec::new(),
             hasher: RandomState::default(),
             rows: 0,
-            batch_hashes: Vec::new(),
+            batch_key_hashes: Vec::new(),
         }
     }
 
@@ -91,11 +91,15 @@ impl MapsBuilder {
     /// Adds the rows of a batch in order: `ids` must hold no nulls. The same as [`Self::push_row`]
     /// for each row, only faster: while row `i` is inserted, the table lines that rows
     /// `i + PREFETCH_AHEAD` will probe are already being loaded (see [`IdTable`]).
-    pub fn push_batch(&mut self, ids: &StrColumn, hashes: &StrColumn) -> Result<(), LoadError> {
+    pub fn push_batch(
+        &mut self,
+        ids: &StrColumn,
+        text_hashes: &StrColumn,
+    ) -> Result<(), LoadError> {
         let n = ids.len();
-        let mut hs = std::mem::take(&mut self.batch_hashes);
+        let mut hs = std::mem::take(&mut self.batch_key_hashes);
         hs.clear();
-        hs.extend((0..n).map(|i| self.row_hashes(ids.get_non_null(i).as_bytes())));
+        hs.extend((0..n).map(|i| self.row_key_hashes(ids.get_non_null(i).as_bytes())));
         for i in 0..n {
             if let Some(&(h, bh, _)) = hs.get(i + PREFETCH_AHEAD) {
                 self.id_table.prefetch(h);
@@ -104,22 +108,22 @@ impl MapsBuilder {
                 }
             }
             let (h, bh, base_len) = hs[i];
-            self.push_hashed(ids.get_non_null(i), h, bh, base_len, hashes.get(i))?;
+            self.push_hashed(ids.get_non_null(i), h, bh, base_len, text_hashes.get(i))?;
         }
         // Kept for the next batch (after an error the builder is dropped anyway).
-        self.batch_hashes = hs;
+        self.batch_key_hashes = hs;
         Ok(())
     }
 
     /// Adds one row: its id and its `text_hash` (`None` for null).
     pub fn push_row(&mut self, id: &str, hash: Option<&str>) -> Result<(), LoadError> {
-        let (h, bh, base_len) = self.row_hashes(id.as_bytes());
+        let (h, bh, base_len) = self.row_key_hashes(id.as_bytes());
         self.push_hashed(id, h, bh, base_len, hash)
     }
 
     /// The hash of the id, the hash of its base and the base's length.
     #[inline]
-    fn row_hashes(&self, id: &[u8]) -> (u64, u64, usize) {
+    fn row_key_hashes(&self, id: &[u8]) -> (u64, u64, usize) {
         let h = self.hasher.hash_one(id);
         let base = base_id(id);
         let bh = if base.len() == id.len() {
@@ -157,7 +161,7 @@ impl MapsBuilder {
                 let ids = &self.ids;
                 self.id_table
                     .insert_unique(h, i, |j| hasher.hash_one(ids.get(j)))?;
-                self.starts_base.push(false);
+                self.base_first.push(false);
                 self.multi_by_first.push(false);
                 (i, true)
             }
@@ -167,13 +171,13 @@ impl MapsBuilder {
         let whole = base_len == id_bytes.len();
         let in_base_table = |bt: &HashTable<(u32, u32)>| find_in_base_table(bt, ids, bh, base);
         let existing = if whole {
-            if !id_is_new && self.starts_base.get(id_index as usize) {
+            if !id_is_new && self.base_first.get(id_index as usize) {
                 Some(id_index) // this very id started its base
             } else {
                 in_base_table(&self.base_table)
             }
         } else {
-            let starts = &self.starts_base;
+            let starts = &self.base_first;
             self.id_table
                 .find(bh, |j| ids.get(j) == base)
                 .filter(|&j| starts.get(j as usize) && is_whole(ids.get(j)))
@@ -190,8 +194,8 @@ impl MapsBuilder {
             None => {
                 // A base not seen before: its row's id cannot have been seen before either.
                 debug_assert!(id_is_new);
-                self.starts_base.set(id_index as usize, true);
-                self.hashes.push(hash);
+                self.base_first.set(id_index as usize, true);
+                self.text_hashes.push(hash);
                 if !whole {
                     self.base_table
                         .insert_unique(bh, (id_index, base_hash_tag(bh)), |&(f, _)| {
@@ -210,17 +214,17 @@ impl MapsBuilder {
             mut ids,
             mut id_table,
             mut base_table,
-            starts_base,
-            mut hashes,
+            base_first,
+            mut text_hashes,
             multi_by_first,
             mut multi_rows,
             hasher,
             rows,
-            batch_hashes: _,
+            batch_key_hashes: _,
         } = self;
-        let base_first = RankedBits::new(starts_base);
+        let base_first = RankedBits::new(base_first);
         // Per base (in base order): has more than one row.
-        let mut multi = BitVec::filled(hashes.len(), false);
+        let mut multi = BitVec::filled(text_hashes.len(), false);
         let mut f = 0;
         while let Some(first) = multi_by_first.next_one(f) {
             multi.set(base_first.rank(first), true);
@@ -243,7 +247,7 @@ impl MapsBuilder {
         drop(multi_rows);
 
         ids.shrink_to_fit();
-        hashes.shrink_to_fit();
+        text_hashes.shrink_to_fit();
         let ids_ref = &ids;
         id_table.shrink_to_fit(|j| hasher.hash_one(ids_ref.get(j)));
         base_table.shrink_to(0, |&(f, _)| hasher.hash_one(base_id(ids_ref.get(f))));
@@ -251,7 +255,7 @@ impl MapsBuilder {
             id_table,
             base_table,
             base_first,
-            hashes,
+            hashes: text_hashes,
             multi: RankedBits::new(multi),
             multi_starts,
             multi_ids,

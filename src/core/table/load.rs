@@ -2,7 +2,7 @@
 //! build the maps. Either the whole result or an error; never partial maps.
 
 use super::columns::StrColumn;
-use super::missing_hint::missing_hint;
+use super::missing_warning::missing_warning;
 use super::scan::{scan_located, target};
 use crate::core::error::{ErrorCode, LoadError};
 use crate::core::maps::builder::MapsBuilder;
@@ -73,7 +73,7 @@ pub struct Loaded {
     /// The table's directory or URI, as read (or looked for).
     pub table_uri: String,
     /// When no table was found: why that may be a mistake, if a likely one is visible.
-    pub hint: Option<String>,
+    pub warning: Option<String>,
 }
 
 /// Builds the maps for the table at `path`.
@@ -112,11 +112,11 @@ async fn load_unnamed(
     let id_column = opts.id_column.clone();
     let builder = tokio::task::spawn_blocking(move || build_from(rx, &id_column, progress));
 
-    let scanned = scan_located(located, opts, control, |total, ids, hashes| {
+    let scanned = scan_located(located, opts, control, |total, ids, text_hashes| {
         let tx = tx.clone();
         async move {
             // A send fails only when the builder stopped on an error, which is reported below.
-            tx.send((total, ids, hashes))
+            tx.send((total, ids, text_hashes))
                 .await
                 .map_err(|_| LoadError::new(ErrorCode::Internal, "the build stopped"))
         }
@@ -157,12 +157,12 @@ async fn load_unnamed(
         data: maps.finish(),
         table_found: scanned.found,
         version: scanned.version,
-        hint: if scanned.no_bucket {
+        warning: if scanned.no_bucket {
             Some("the bucket or container does not exist".to_owned())
         } else if scanned.found {
             None
         } else {
-            missing_hint(path, opts.table_name.as_deref())
+            missing_warning(path, opts.table_name.as_deref())
         },
         table_uri: scanned.table_uri,
     })
@@ -176,7 +176,7 @@ fn build_from(
 ) -> Result<Option<MapsBuilder>, LoadError> {
     let mut maps: Option<MapsBuilder> = None;
     let mut last_progress = 0u64;
-    while let Some((total, ids, hashes)) = rx.blocking_recv() {
+    while let Some((total, ids, text_hashes)) = rx.blocking_recv() {
         let maps = match &mut maps {
             Some(m) => m,
             None => maps.insert(MapsBuilder::for_rows(total)?),
@@ -191,7 +191,7 @@ fn build_from(
                 ),
             ));
         }
-        maps.push_batch(&ids, &hashes)?;
+        maps.push_batch(&ids, &text_hashes)?;
         if let Some((tx, every)) = &progress {
             if maps.rows() - last_progress >= *every {
                 last_progress = maps.rows();

@@ -214,14 +214,14 @@ pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, LoadError
         }
     }
     tables.sort();
-    let hint = if tables.is_empty() {
+    let others = if tables.is_empty() {
         String::new()
     } else {
         format!("; it looks like a database directory holding the tables {tables:?}: pass options.tableName")
     };
     Err(LoadError::new(
         ErrorCode::NotATable,
-        format!("not a Lance table (no _versions directory){hint}"),
+        format!("not a Lance table (no _versions directory){others}"),
     ))
 }
 

@@ -4,6 +4,6 @@ pub mod columns;
 pub mod lance_error;
 pub mod load;
 pub mod locate;
-pub mod missing_hint;
+pub mod missing_warning;
 pub mod scan;
 pub mod store_answer;

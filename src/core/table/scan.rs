@@ -19,7 +19,7 @@ pub struct Scanned {
     pub no_bucket: bool,
 }
 
-/// Streams the id and hash columns of the table at `path` to `visit(total_rows, ids, hashes)`, batch
+/// Streams the id and hash columns of the table at `path` to `visit(total_rows, ids, text_hashes)`, batch
 /// by batch, in scan order (each visit is awaited before the next batch is passed on). A missing
 /// table is `found: false` with no batches. Errors from `visit` stop the scan.
 pub async fn scan<F, Fut>(
@@ -97,7 +97,7 @@ where
         Err(lance::Error::DatasetNotFound { .. }) if local.is_none() && opts.version.is_none() => {
             return Ok(not_found(uri));
         }
-        // A bucket or container that does not exist: nothing is there either (the hint says so).
+        // A bucket or container that does not exist: nothing is there either (the warning says so).
         Err(e) if local.is_none() && super::lance_error::http_status(&e) == Some(404) => {
             let mut missing = not_found(uri);
             missing.no_bucket = true;
@@ -165,8 +165,8 @@ where
             StrColumn::new(array, name)
         };
         let ids = column(&opts.id_column)?;
-        let hashes = column(&opts.hash_column)?;
-        visit(total, ids, hashes).await?;
+        let text_hashes = column(&opts.hash_column)?;
+        visit(total, ids, text_hashes).await?;
     }
     control.check()?;
     Ok(Scanned {

@@ -48,17 +48,17 @@ fn is_relative(path: &str) -> bool {
 /// given with its `.lance`, a database directory that holds other tables, a relative path (the
 /// absolute path looked at and the working directory), a missing parent directory. `None` when
 /// nothing looks wrong.
-pub fn missing_hint(path: &str, table_name: Option<&str>) -> Option<String> {
-    let mut hints = Vec::new();
+pub fn missing_warning(path: &str, table_name: Option<&str>) -> Option<String> {
+    let mut warnings = Vec::new();
     if path.starts_with('~') && path != "~" && !path.starts_with("~/") {
         let first = path.split('/').next().unwrap_or(path);
-        hints.push(format!(
+        warnings.push(format!(
             "only a leading \"~\" or \"~/\" means the home directory (as for @lancedb/lancedb): \
              {first:?} is a directory of that name in the working directory"
         ));
     }
     if let Some(name) = table_name.and_then(|n| n.strip_suffix(".lance")) {
-        hints.push(format!(
+        warnings.push(format!(
             "tableName is the table's name without \".lance\": {name:?}, not \"{name}.lance\""
         ));
     }
@@ -71,13 +71,13 @@ pub fn missing_hint(path: &str, table_name: Option<&str>) -> Option<String> {
             let cwd = std::env::current_dir()
                 .map(|d| d.display().to_string())
                 .unwrap_or_else(|e| format!("unknown ({e})"));
-            hints.push(format!(
+            warnings.push(format!(
                 "nothing at {} (a relative path is taken from the working directory, {cwd})",
                 looked_at.display()
             ));
         }
         if let Some(dir) = first_missing_ancestor(&looked_at) {
-            hints.push(format!("the directory {} does not exist", dir.display()));
+            warnings.push(format!("the directory {} does not exist", dir.display()));
         }
         // The database directory: the path itself with a table name, else the path's parent.
         let db = match table_name {
@@ -87,14 +87,14 @@ pub fn missing_hint(path: &str, table_name: Option<&str>) -> Option<String> {
         if let Some(db) = db {
             let tables = tables_in(db);
             if !tables.is_empty() {
-                hints.push(match table_name {
+                warnings.push(match table_name {
                     Some(_) => format!("the database holds the tables {tables:?}"),
                     None => format!("the directory it is in holds the tables {tables:?}"),
                 });
             }
         }
     }
-    (!hints.is_empty()).then(|| hints.join("; "))
+    (!warnings.is_empty()).then(|| warnings.join("; "))
 }
 
 #[cfg(test)]
@@ -103,34 +103,36 @@ mod tests {
 
     #[test]
     fn missing_tables_say_where_they_were_looked_for() {
-        let d = std::env::temp_dir().join(format!("lhm-hint-{}", std::process::id()));
+        let d = std::env::temp_dir().join(format!("lhm-warning-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         let p = d.join("no/such/db");
-        let hint = missing_hint(p.to_str().unwrap(), Some("t")).unwrap();
+        let warning = missing_warning(p.to_str().unwrap(), Some("t")).unwrap();
         assert!(
-            hint.contains(&format!(
+            warning.contains(&format!(
                 "the directory {} does not exist",
                 d.join("no").display()
             )),
-            "{hint}"
+            "{warning}"
         );
-        let hint = missing_hint("lhm-surely-missing/db", Some("t")).unwrap();
+        let warning = missing_warning("lhm-surely-missing/db", Some("t")).unwrap();
         let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
-        assert!(hint.contains(&cwd.display().to_string()), "{hint}");
+        assert!(warning.contains(&cwd.display().to_string()), "{warning}");
         assert!(
-            hint.contains(
+            warning.contains(
                 &cwd.join("lhm-surely-missing/db/t.lance")
                     .display()
                     .to_string()
             ),
-            "{hint}"
+            "{warning}"
         );
-        assert!(missing_hint("~lhm/x", None).unwrap().contains("\"~lhm\""));
+        assert!(missing_warning("~lhm/x", None)
+            .unwrap()
+            .contains("\"~lhm\""));
         // An absolute path whose directory exists: nothing looks wrong.
         std::fs::create_dir_all(d.join("db")).unwrap();
         assert_eq!(
-            missing_hint(d.join("db").to_str().unwrap(), Some("t")),
+            missing_warning(d.join("db").to_str().unwrap(), Some("t")),
             None
         );
     }
