@@ -3,19 +3,19 @@
 //! caught as `E_INTERNAL`.
 
 pub use crate::core::error::from_panic;
-use crate::core::{ErrorCode, LoadError};
+use crate::core::{CodedError, ErrorCode};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// `err` as a napi error with its code.
-pub fn coded(err: LoadError) -> Error<ErrorCode> {
+pub fn coded(err: CodedError) -> Error<ErrorCode> {
     Error::new(err.code, err.message)
 }
 
 /// Runs `f`, turning its error and any panic into a coded napi error: no panic unwinds into the
 /// engine, whatever a synchronous binding function does.
-pub fn guard<T>(f: impl FnOnce() -> std::result::Result<T, LoadError>) -> Result<T, ErrorCode> {
+pub fn guard<T>(f: impl FnOnce() -> std::result::Result<T, CodedError>) -> Result<T, ErrorCode> {
     catch_unwind(AssertUnwindSafe(f))
         .unwrap_or_else(|p| Err(from_panic(p.as_ref())))
         .map_err(coded)
@@ -23,12 +23,12 @@ pub fn guard<T>(f: impl FnOnce() -> std::result::Result<T, LoadError>) -> Result
 
 /// [`guard`] for a body that fails with a napi error (an engine call that failed: `E_INTERNAL`).
 pub fn guard_napi<T>(f: impl FnOnce() -> Result<T>) -> Result<T, ErrorCode> {
-    guard(|| f().map_err(|e| LoadError::new(ErrorCode::Internal, e.reason.clone())))
+    guard(|| f().map_err(|e| CodedError::new(ErrorCode::Internal, e.reason.clone())))
 }
 
 /// The JS error object of `err`, made on the JS thread, as the napi error a promise rejects with
 /// (napi-rs hands the object itself to the rejection, code and all).
-pub fn rejection(env: &Env, err: LoadError) -> Error {
+pub fn rejection(env: &Env, err: CodedError) -> Error {
     let value = JsError::from(coded(err)).into_unknown(*env);
     Error::from_unknown_without_coercion(value)
 }

@@ -6,7 +6,7 @@
 use super::errors::guard;
 use super::key_fn::{create_key_fn, Answer, KeyFn};
 use crate::core::maps::bits::SeenIndexes;
-use crate::core::{ErrorCode, HashMapsData, LoadError, TableIds};
+use crate::core::{CodedError, ErrorCode, HashMapsData, TableIds};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::cell::{RefCell, RefMut};
@@ -21,9 +21,9 @@ impl IdSet {
     }
 
     /// The state, mutably. No binding function calls JS while holding it, so it is never busy.
-    fn state(&self) -> std::result::Result<RefMut<'_, TableIds>, LoadError> {
+    fn state(&self) -> std::result::Result<RefMut<'_, TableIds>, CodedError> {
         self.0.try_borrow_mut().map_err(|_| {
-            LoadError::new(
+            CodedError::new(
                 ErrorCode::Internal,
                 "existingIds is already in use (re-entered)",
             )
@@ -36,7 +36,7 @@ struct IdsHas(Rc<IdSet>);
 
 impl KeyFn for IdsHas {
     #[inline]
-    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
+    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, CodedError> {
         let state = self.0.state()?;
         Ok(Answer::Bool(key.is_some_and(|k| state.has(k))))
     }
@@ -47,7 +47,7 @@ struct IdsDelete(Rc<IdSet>);
 
 impl KeyFn for IdsDelete {
     #[inline]
-    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
+    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, CodedError> {
         let mut state = self.0.state()?;
         Ok(Answer::Bool(key.is_some_and(|k| state.delete(k))))
     }
@@ -97,7 +97,7 @@ pub fn ids_take_indexes(
         let same = state.is_over(data);
         // Every index checked before any is taken: an error leaves the set as it was.
         if let Some(&i) = indexes.iter().find(|&&i| i as usize >= data.id_count()) {
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::Internal,
                 format!("id index {i} is out of range"),
             ));
@@ -126,7 +126,7 @@ pub fn ids_take_indexes(
 pub(crate) fn with_state<T>(
     ids: &External<Rc<IdSet>>,
     f: impl FnOnce(&TableIds) -> T,
-) -> std::result::Result<T, LoadError> {
+) -> std::result::Result<T, CodedError> {
     let state = ids.state()?;
     Ok(f(&state))
 }

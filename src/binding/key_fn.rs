@@ -9,7 +9,7 @@ use super::errors::from_panic;
 use super::lookups::read_key;
 use super::test_hooks::maybe_panic;
 use crate::core::maps::text_hash::hex_lower_bytes;
-use crate::core::{ErrorCode, LoadError};
+use crate::core::{CodedError, ErrorCode};
 use napi::bindgen_prelude::*;
 use std::ffi::{c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -30,7 +30,7 @@ pub enum Answer<'a> {
 /// The data a key function owns, and its answer for a key: the key's UTF-8 text, or `None` for a
 /// key no stored id can equal (not a string, or a string with a lone surrogate).
 pub trait KeyFn: 'static {
-    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError>;
+    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, CodedError>;
 }
 
 /// A JS function value made by [`create_key_fn`], to be stored on an object.
@@ -110,7 +110,7 @@ unsafe extern "C" fn call<T: KeyFn>(
     if status != sys::Status::napi_ok || data.is_null() {
         return throw(
             env,
-            LoadError::new(ErrorCode::Internal, "a lookup lost its data"),
+            CodedError::new(ErrorCode::Internal, "a lookup lost its data"),
         );
     }
     // SAFETY: `data` is the `*mut T` that `create_key_fn` gave this function. Only
@@ -131,7 +131,7 @@ unsafe extern "C" fn call<T: KeyFn>(
         Ok(Ok(Ok(answer))) => make(env, answer),
         Ok(Ok(Err(e))) => throw(env, e),
         // The engine failed to read the key.
-        Ok(Err(e)) => throw(env, LoadError::new(ErrorCode::Internal, e.reason)),
+        Ok(Err(e)) => throw(env, CodedError::new(ErrorCode::Internal, e.reason)),
         Err(panic) => throw(env, from_panic(panic.as_ref())),
     }
 }
@@ -162,7 +162,7 @@ fn make(env: sys::napi_env, answer: Answer<'_>) -> sys::napi_value {
     } else {
         throw(
             env,
-            LoadError::new(ErrorCode::Internal, "could not make a lookup's answer"),
+            CodedError::new(ErrorCode::Internal, "could not make a lookup's answer"),
         )
     }
 }
@@ -170,7 +170,7 @@ fn make(env: sys::napi_env, answer: Answer<'_>) -> sys::napi_value {
 /// Throws `err` as a JS `Error` whose `code` is its code (as every binding error) and returns the
 /// null handle the engine expects after a throw. An exception already pending (from a failed
 /// engine call) is left as it is: Node's `napi_throw_error` would replace it.
-fn throw(env: sys::napi_env, err: LoadError) -> sys::napi_value {
+fn throw(env: sys::napi_env, err: CodedError) -> sys::napi_value {
     let message = CString::new(err.message.replace('\0', " ")).unwrap_or_default();
     // Codes are `E_` and capitals: never a NUL.
     let code = CString::new(err.code.as_str()).unwrap_or_default();

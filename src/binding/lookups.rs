@@ -3,7 +3,7 @@
 
 use super::errors::{guard, guard_napi};
 use super::key_fn::{create_key_fn, Answer, KeyFn};
-use crate::core::{ErrorCode, HashMapsData, HashRef, LoadError};
+use crate::core::{CodedError, ErrorCode, HashMapsData, HashRef};
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue};
 use napi_derive::napi;
@@ -88,7 +88,7 @@ struct BaseGet(Arc<HashMapsData>);
 
 impl KeyFn for BaseGet {
     #[inline]
-    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
+    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, CodedError> {
         let Some(base) = key.and_then(|k| self.0.find_base(k)) else {
             return Ok(Answer::Undefined);
         };
@@ -105,7 +105,7 @@ struct BaseHas(Arc<HashMapsData>);
 
 impl KeyFn for BaseHas {
     #[inline]
-    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, LoadError> {
+    fn answer(&self, key: Option<&[u8]>) -> std::result::Result<Answer<'_>, CodedError> {
         Ok(Answer::Bool(
             key.is_some_and(|k| self.0.find_base(k).is_some()),
         ))

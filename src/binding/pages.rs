@@ -9,7 +9,7 @@ use super::js_text::{js_text, JsText};
 use super::test_hooks::maybe_panic;
 use crate::core::maps::text_hash::hex_lower_bytes;
 use crate::core::text::TextBuilder;
-use crate::core::{Chunks, ErrorCode, HashMapsData, HashRef, LoadError};
+use crate::core::{Chunks, CodedError, ErrorCode, HashMapsData, HashRef};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::rc::Rc;
@@ -27,7 +27,7 @@ fn page_builder() -> TextBuilder {
 }
 
 /// A page's joined text as a JS string, with each part's UTF-16 length.
-fn page_text(text: TextBuilder) -> std::result::Result<(JsText, Uint32Array), LoadError> {
+fn page_text(text: TextBuilder) -> std::result::Result<(JsText, Uint32Array), CodedError> {
     let (text, lens) = text.finish()?;
     Ok((js_text(text), lens.into()))
 }
@@ -58,7 +58,7 @@ pub fn ids_page(ids: &External<Rc<IdSet>>, from: u32, max: u32) -> Result<IdsPag
                     break;
                 };
                 let p32 = u32::try_from(p).map_err(|_| {
-                    LoadError::new(ErrorCode::TooLarge, "existingIds has too many positions")
+                    CodedError::new(ErrorCode::TooLarge, "existingIds has too many positions")
                 })?;
                 text.push(id);
                 positions.push(p32);

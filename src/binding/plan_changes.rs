@@ -11,7 +11,7 @@ use super::test_hooks::maybe_panic;
 use crate::core::plan::joined_strings::JoinedStrings;
 use crate::core::plan::planned_batch::{self, PlannedBatch, Slice};
 use crate::core::plan::planner;
-use crate::core::{ErrorCode, HashMapsData, LoadError};
+use crate::core::{CodedError, ErrorCode, HashMapsData};
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue};
 use napi_derive::napi;
@@ -82,7 +82,7 @@ fn read_slice(
 ) -> Result<Slice, ErrorCode> {
     let read = |joined, lens| {
         // The engine failed to hand a string over.
-        read_joined(joined, lens).map_err(|e| coded(LoadError::new(ErrorCode::Internal, e.reason)))
+        read_joined(joined, lens).map_err(|e| coded(CodedError::new(ErrorCode::Internal, e.reason)))
     };
     let (ids, texts) = (read(ids, id_lens)?, read(texts, text_lens)?);
     Slice::new(ids, texts).map_err(coded)

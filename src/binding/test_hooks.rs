@@ -5,7 +5,7 @@
 //! `injectPanic` from `native.js` only throws.
 
 use super::errors::guard;
-use crate::core::{ErrorCode, LoadError};
+use crate::core::{CodedError, ErrorCode};
 use napi_derive::napi;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, Mutex};
@@ -29,7 +29,7 @@ static ARMED: AtomicBool = AtomicBool::new(false);
 pub fn inject_panic(site: Option<String>) -> napi::Result<(), ErrorCode> {
     guard(|| {
         if !*ENABLED {
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::Arg,
                 format!("injectPanic is a test hook, off unless the process runs with {SWITCH}=1"),
             ));

@@ -85,16 +85,17 @@ impl AsRef<str> for ErrorCode {
     }
 }
 
-/// A failure with its code and a human-readable message.
+/// Any failure of the crate (loading, planning, a lookup): its code and a human-readable message.
+/// It reaches JS as a `LanceHashMapsError` with the same code and message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
+pub struct CodedError {
     pub code: ErrorCode,
     pub message: String,
 }
 
-impl LoadError {
+impl CodedError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        LoadError {
+        CodedError {
             code,
             message: message.into(),
         }
@@ -107,19 +108,19 @@ impl LoadError {
     }
 }
 
-impl fmt::Display for LoadError {
+impl fmt::Display for CodedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code.as_str(), self.message)
     }
 }
 
-impl std::error::Error for LoadError {}
+impl std::error::Error for CodedError {}
 
 /// Reserves room for `additional` more elements in `v`, or fails with `E_NO_MEMORY` naming `what`
 /// (an allocation failure is otherwise an abort no `catch_unwind` can catch).
-pub fn try_reserve<T>(v: &mut Vec<T>, additional: usize, what: &str) -> Result<(), LoadError> {
+pub fn try_reserve<T>(v: &mut Vec<T>, additional: usize, what: &str) -> Result<(), CodedError> {
     v.try_reserve_exact(additional).map_err(|_| {
-        LoadError::new(
+        CodedError::new(
             ErrorCode::NoMemory,
             format!(
                 "could not get {} MiB of memory for {what}",
@@ -158,8 +159,8 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// A caught panic as an `E_INTERNAL` error: what every task that must not unwind (a rayon task,
 /// a call from the engine) answers instead.
-pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> LoadError {
-    LoadError::new(
+pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> CodedError {
+    CodedError::new(
         ErrorCode::Internal,
         format!(
             "internal error (a bug in lance-hashmaps, please report it): {}",

@@ -13,7 +13,7 @@ pub mod plan;
 pub mod table;
 pub mod text;
 
-pub use error::{ErrorCode, LoadError};
+pub use error::{CodedError, ErrorCode};
 pub use maps::base_id::{base_id, base_id_str};
 pub use maps::builder::MapsBuilder;
 pub use maps::hash_maps_data::{BaseRef, Chunks, HashMapsData};

@@ -27,7 +27,7 @@ impl BitVec {
     }
 
     /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
-    pub fn try_with_capacity(bits: usize) -> Result<Self, crate::core::error::LoadError> {
+    pub fn try_with_capacity(bits: usize) -> Result<Self, crate::core::error::CodedError> {
         let mut words = Vec::new();
         crate::core::error::try_reserve(&mut words, bits.div_ceil(64), "the maps' bit sets")?;
         Ok(BitVec { words, len: 0 })

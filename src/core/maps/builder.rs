@@ -6,7 +6,7 @@ use super::hash_maps_data::{base_hash_tag, find_in_base_table, HashMapsData};
 use super::id_arena::IdArena;
 use super::id_table::IdTable;
 use super::text_hash::HashStore;
-use crate::core::error::{ErrorCode, LoadError};
+use crate::core::error::{CodedError, ErrorCode};
 use crate::core::table::columns::StrColumn;
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
@@ -43,9 +43,9 @@ impl MapsBuilder {
     /// A builder sized for a table of `expected_rows` rows: checks the limits first (2^32 - 1
     /// distinct ids), then reserves its memory without ever aborting: `E_TOO_LARGE` past the
     /// limits, `E_NO_MEMORY` when the memory cannot be had.
-    pub fn for_rows(expected_rows: u64) -> Result<Self, LoadError> {
+    pub fn for_rows(expected_rows: u64) -> Result<Self, CodedError> {
         if expected_rows >= u32::MAX as u64 {
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::TooLarge,
                 format!(
                     "the table has {expected_rows} rows; the maps hold at most {} distinct ids",
@@ -95,7 +95,7 @@ impl MapsBuilder {
         &mut self,
         ids: &StrColumn,
         text_hashes: &StrColumn,
-    ) -> Result<(), LoadError> {
+    ) -> Result<(), CodedError> {
         let n = ids.len();
         let mut hs = std::mem::take(&mut self.batch_key_hashes);
         hs.clear();
@@ -116,7 +116,7 @@ impl MapsBuilder {
     }
 
     /// Adds one row: its id and its `text_hash` (`None` for null).
-    pub fn push_row(&mut self, id: &str, hash: Option<&str>) -> Result<(), LoadError> {
+    pub fn push_row(&mut self, id: &str, hash: Option<&str>) -> Result<(), CodedError> {
         let (h, bh, base_len) = self.row_key_hashes(id.as_bytes());
         self.push_hashed(id, h, bh, base_len, hash)
     }
@@ -144,9 +144,9 @@ impl MapsBuilder {
         bh: u64,
         base_len: usize,
         hash: Option<&str>,
-    ) -> Result<(), LoadError> {
+    ) -> Result<(), CodedError> {
         if self.rows >= u32::MAX as u64 {
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::TooLarge,
                 "the table has more than 2^32-1 rows, the limit of this build",
             ));

@@ -1,6 +1,6 @@
 //! All distinct ids in one byte buffer, addressed by a dense `u32` index.
 
-use crate::core::error::{try_reserve, ErrorCode, LoadError};
+use crate::core::error::{try_reserve, CodedError, ErrorCode};
 
 /// Ids stored back to back; id `i` is `bytes[ends[i-1]..ends[i]]`.
 #[derive(Default)]
@@ -18,7 +18,7 @@ impl IdArena {
     }
 
     /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
-    pub fn try_with_capacity(ids: usize, bytes: usize) -> Result<Self, LoadError> {
+    pub fn try_with_capacity(ids: usize, bytes: usize) -> Result<Self, CodedError> {
         let mut arena = IdArena::default();
         try_reserve(&mut arena.bytes, bytes, "the id text")?;
         try_reserve(&mut arena.ends, ids, "the id index")?;
@@ -34,10 +34,10 @@ impl IdArena {
     }
 
     /// Appends `id`, returning its index. Fails (rather than wrapping) past 4 GiB of id bytes or 2^32-1 ids.
-    pub fn push(&mut self, id: &[u8]) -> Result<u32, LoadError> {
+    pub fn push(&mut self, id: &[u8]) -> Result<u32, CodedError> {
         let end = self.bytes.len() + id.len();
         if end > u32::MAX as usize || self.ends.len() >= u32::MAX as usize {
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::TooLarge,
                 "the table's ids exceed 4 GiB of text or 2^32-1 distinct ids, the limit of this build",
             ));

@@ -17,7 +17,7 @@
 //! slot.
 
 use super::prefetch::prefetch_read;
-use crate::core::error::{ErrorCode, LoadError};
+use crate::core::error::{CodedError, ErrorCode};
 
 /// Slots per bucket: 12 tags + 4 spare bytes + 12 × 4 index bytes = 64, one cache line.
 const SLOTS: usize = 12;
@@ -109,11 +109,11 @@ impl IdTable {
     }
 
     /// A table that holds `n` ids without growing, failing with `E_NO_MEMORY` instead of aborting.
-    pub fn try_with_capacity(n: usize) -> Result<Self, LoadError> {
+    pub fn try_with_capacity(n: usize) -> Result<Self, CodedError> {
         Self::try_with_buckets(Self::buckets_for(n))
     }
 
-    fn try_with_buckets(n: usize) -> Result<Self, LoadError> {
+    fn try_with_buckets(n: usize) -> Result<Self, CodedError> {
         let mut buckets = Vec::new();
         crate::core::error::try_reserve(&mut buckets, n, "the id table")?;
         buckets.resize(n, EMPTY);
@@ -211,7 +211,7 @@ impl IdTable {
         h: u64,
         i: u32,
         rehash: impl Fn(u32) -> u64,
-    ) -> Result<(), LoadError> {
+    ) -> Result<(), CodedError> {
         if self.len + 1 > self.limit() {
             self.rebuild(self.buckets.len() * 2, &rehash)?;
         }
@@ -221,9 +221,9 @@ impl IdTable {
     }
 
     /// Moves every entry into a table of `buckets` buckets.
-    fn rebuild(&mut self, buckets: usize, rehash: &impl Fn(u32) -> u64) -> Result<(), LoadError> {
+    fn rebuild(&mut self, buckets: usize, rehash: &impl Fn(u32) -> u64) -> Result<(), CodedError> {
         if buckets > 1 << 36 {
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::TooLarge,
                 "the id table cannot grow any further",
             ));

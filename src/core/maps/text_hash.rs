@@ -207,7 +207,7 @@ impl HashStore {
     }
 
     /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
-    pub fn try_with_capacity(n: usize) -> Result<Self, crate::core::error::LoadError> {
+    pub fn try_with_capacity(n: usize) -> Result<Self, crate::core::error::CodedError> {
         let mut digests = Vec::new();
         crate::core::error::try_reserve(&mut digests, n, "the stored hashes")?;
         Ok(HashStore {

@@ -5,7 +5,7 @@
 use super::joined_strings::JoinedStrings;
 use super::plan_changes::{merge, plan_slice, Plan, SlicePlan};
 use crate::core::text::{CheckedText, TextPieces};
-use crate::core::{ErrorCode, HashMapsData, LoadError};
+use crate::core::{CodedError, ErrorCode, HashMapsData};
 use rayon::prelude::*;
 
 /// Hashes per piece of [`PlannedBatch::hex`] at most (64 characters each: 4 KB), for the
@@ -27,7 +27,7 @@ impl Slice {
     pub fn new(
         ids: Option<JoinedStrings>,
         texts: Option<JoinedStrings>,
-    ) -> Result<Self, LoadError> {
+    ) -> Result<Self, CodedError> {
         match (ids, texts) {
             (Some(ids), Some(texts)) if ids.len() == texts.len() => Ok(Slice { ids, texts }),
             (Some(_), Some(_)) => Err(bad("a slice has more ids than texts")),
@@ -37,8 +37,8 @@ impl Slice {
 }
 
 /// A planChanges error that only a bug can cause.
-pub(super) fn bad(what: &str) -> LoadError {
-    LoadError::new(ErrorCode::Internal, format!("planChanges: {what}"))
+pub(super) fn bad(what: &str) -> CodedError {
+    CodedError::new(ErrorCode::Internal, format!("planChanges: {what}"))
 }
 
 /// A batch's plan, with its hashes and ids to delete as text.
@@ -63,7 +63,7 @@ pub(super) fn planned_slice(
     slice: &Slice,
     force_all: bool,
     parallel: bool,
-) -> Result<PlannedSlice, LoadError> {
+) -> Result<PlannedSlice, CodedError> {
     let plan = plan_slice(data, &slice.ids, &slice.texts, force_all, parallel);
     let hex = plan
         .hex_strings(HASHES_PER_PIECE)
@@ -81,7 +81,7 @@ pub(super) fn planned_batch(
     parts: &[SlicePlan],
     hex: Vec<CheckedText>,
     parallel: bool,
-) -> Result<PlannedBatch, LoadError> {
+) -> Result<PlannedBatch, CodedError> {
     let plan = merge(data, parts);
     let group_text = |group: &[u32]| {
         let mut ids = TextPieces::new();
@@ -118,7 +118,7 @@ pub fn plan_direct(
     data: &HashMapsData,
     slice: &Slice,
     force_all: bool,
-) -> Result<PlannedBatch, LoadError> {
+) -> Result<PlannedBatch, CodedError> {
     let (part, hex) = planned_slice(data, slice, force_all, false)?;
     planned_batch(data, std::slice::from_ref(&part), hex, false)
 }

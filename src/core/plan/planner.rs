@@ -4,7 +4,7 @@
 
 use super::planned_batch::{bad, planned_batch, planned_slice, PlannedBatch, PlannedSlice, Slice};
 use crate::core::error::from_panic;
-use crate::core::{ErrorCode, HashMapsData, LoadError};
+use crate::core::{CodedError, ErrorCode, HashMapsData};
 use futures::FutureExt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -19,12 +19,12 @@ pub type SiteHook = fn(&str);
 /// The [`SiteHook`] that does nothing.
 pub fn no_hook(_site: &str) {}
 
-type OnPool<T> = tokio::sync::oneshot::Receiver<Result<T, LoadError>>;
+type OnPool<T> = tokio::sync::oneshot::Receiver<Result<T, CodedError>>;
 
 /// Runs `work` on the rayon pool; its result (a panic as `E_INTERNAL`: none may unwind out of a
 /// rayon task, rayon would abort the process) comes through the receiver.
 fn on_pool<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, LoadError> + Send + 'static,
+    work: impl FnOnce() -> Result<T, CodedError> + Send + 'static,
 ) -> OnPool<T> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     rayon::spawn(move || {
@@ -36,9 +36,9 @@ fn on_pool<T: Send + 'static>(
 }
 
 /// What a receiver of [`on_pool`] gives, or an error if its task ended without a result.
-async fn from_pool<T>(rx: OnPool<T>) -> Result<T, LoadError> {
+async fn from_pool<T>(rx: OnPool<T>) -> Result<T, CodedError> {
     rx.await.map_err(|_| {
-        LoadError::new(
+        CodedError::new(
             ErrorCode::Internal,
             "a planning task ended without a result",
         )
@@ -70,7 +70,7 @@ impl Planner {
 
     /// Adds a slice and starts planning it on the pool; `E_INTERNAL` once the batch was finished
     /// or cancelled.
-    pub fn add(&mut self, slice: Slice) -> Result<(), LoadError> {
+    pub fn add(&mut self, slice: Slice) -> Result<(), CodedError> {
         let task = self.slice_task(slice);
         let Some(pending) = self.pending.as_mut() else {
             return Err(bad("the plan was already finished"));
@@ -83,7 +83,7 @@ impl Planner {
     fn slice_task(
         &self,
         slice: Slice,
-    ) -> impl FnOnce() -> Result<PlannedSlice, LoadError> + Send + 'static {
+    ) -> impl FnOnce() -> Result<PlannedSlice, CodedError> + Send + 'static {
         let (data, force_all, hook) = (self.data.clone(), self.force_all, self.hook);
         let cancelled = self.cancelled.clone();
         move || {
@@ -109,7 +109,7 @@ impl Planner {
     /// takes no more slices, and finishing it again gives an empty plan.
     pub fn finish(
         &mut self,
-    ) -> impl Future<Output = Result<PlannedBatch, LoadError>> + Send + 'static {
+    ) -> impl Future<Output = Result<PlannedBatch, CodedError>> + Send + 'static {
         let slices = self.pending.take().unwrap_or_default();
         let (data, hook) = (self.data.clone(), self.hook);
         AssertUnwindSafe(async move {

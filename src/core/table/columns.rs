@@ -1,6 +1,6 @@
 //! Reading the id and hash columns of a batch as strings, whatever string encoding the file uses.
 
-use crate::core::error::{ErrorCode, LoadError};
+use crate::core::error::{CodedError, ErrorCode};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, LargeStringArray, StringArray};
 use arrow_schema::DataType;
@@ -25,20 +25,20 @@ pub enum StrColumn {
 
 impl StrColumn {
     /// Wraps `array`, casting view and dictionary encodings to plain `Utf8`.
-    pub fn new(array: &ArrayRef, name: &str) -> Result<Self, LoadError> {
+    pub fn new(array: &ArrayRef, name: &str) -> Result<Self, CodedError> {
         match array.data_type() {
             DataType::Utf8 => Ok(StrColumn::Utf8(array.as_string::<i32>().clone())),
             DataType::LargeUtf8 => Ok(StrColumn::Large(array.as_string::<i64>().clone())),
             t if is_string_type(t) => {
                 let cast = arrow_cast::cast(array, &DataType::LargeUtf8).map_err(|e| {
-                    LoadError::new(
+                    CodedError::new(
                         ErrorCode::Corrupt,
                         format!("column {name:?}: cannot decode {t} as text: {e}"),
                     )
                 })?;
                 Ok(StrColumn::Large(cast.as_string::<i64>().clone()))
             }
-            t => Err(LoadError::new(
+            t => Err(CodedError::new(
                 ErrorCode::Schema,
                 format!("column {name:?} has type {t}, not a string type"),
             )),

@@ -2,7 +2,7 @@
 //! I/O failures, the operating system's error kind: never from the text of a message, which holds
 //! the table's path (a table under `/srv/versioned/` must not look like a version error).
 
-use crate::core::error::{cause_chain, ErrorCode, LoadError};
+use crate::core::error::{cause_chain, CodedError, ErrorCode};
 use std::error::Error as StdError;
 use std::path::Path;
 
@@ -115,10 +115,10 @@ pub fn io_code(kind: std::io::ErrorKind) -> ErrorCode {
     }
 }
 
-/// A lance error as a [`LoadError`] saying what was being done. Lance's messages name files by
+/// A lance error as a [`CodedError`] saying what was being done. Lance's messages name files by
 /// their object-store path (the table's path without its leading `/`); that prefix is cut, so a
 /// file reads as `_versions/3.manifest` and the table itself is named once, by the caller.
-pub fn from_lance(err: &lance::Error, table: &Path, doing: &str) -> LoadError {
+pub fn from_lance(err: &lance::Error, table: &Path, doing: &str) -> CodedError {
     let table = table.to_string_lossy();
     let chain = strip_locations(&cause_chain(err));
     let chain = strip_table_path(&chain, &table);
@@ -135,10 +135,10 @@ pub fn from_lance(err: &lance::Error, table: &Path, doing: &str) -> LoadError {
     // A store's refusal: its status and its own words, not the request URL and XML body.
     if matches!(code, ErrorCode::Access | ErrorCode::Network) && super::locate::is_remote(&table) {
         if let Some(answer) = super::store_answer::summary(&chain) {
-            return LoadError::new(code, format!("{doing}: {answer}"));
+            return CodedError::new(code, format!("{doing}: {answer}"));
         }
     }
-    LoadError::new(code, format!("{doing}: {chain}"))
+    CodedError::new(code, format!("{doing}: {chain}"))
 }
 
 fn has_io_kind(err: &lance::Error, kind: std::io::ErrorKind) -> bool {

@@ -4,7 +4,7 @@
 use super::columns::StrColumn;
 use super::missing_warning::missing_warning;
 use super::scan::{scan_located, target};
-use crate::core::error::{ErrorCode, LoadError};
+use crate::core::error::{CodedError, ErrorCode};
 use crate::core::maps::builder::MapsBuilder;
 use crate::core::maps::hash_maps_data::HashMapsData;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,9 +55,9 @@ pub struct Control {
 }
 
 impl Control {
-    pub(crate) fn check(&self) -> Result<(), LoadError> {
+    pub(crate) fn check(&self) -> Result<(), CodedError> {
         if self.aborted.load(Ordering::Relaxed) {
-            return Err(LoadError::new(ErrorCode::Aborted, "the call was aborted"));
+            return Err(CodedError::new(ErrorCode::Aborted, "the call was aborted"));
         }
         Ok(())
     }
@@ -81,7 +81,7 @@ pub struct Loaded {
 /// The scan (lance's decoding, on the async runtime) and the build (on a blocking thread of its
 /// own) run at the same time: batches go from one to the other through a small bounded channel,
 /// in scan order.
-pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<Loaded, LoadError> {
+pub async fn load(path: &str, opts: &LoadOptions, control: &Control) -> Result<Loaded, CodedError> {
     // Every message names the table once, as the caller gave it.
     load_unnamed(path, opts, control)
         .await
@@ -100,7 +100,7 @@ async fn load_unnamed(
     path: &str,
     opts: &LoadOptions,
     control: &Control,
-) -> Result<Loaded, LoadError> {
+) -> Result<Loaded, CodedError> {
     let (tx, rx) = tokio::sync::mpsc::channel::<(u64, StrColumn, StrColumn)>(4);
     // The progress callback stays here; the builder reports its row counts through a channel.
     let (rows_tx, mut rows_rx) = tokio::sync::mpsc::unbounded_channel::<(u64, u64)>();
@@ -118,7 +118,7 @@ async fn load_unnamed(
             // A send fails only when the builder stopped on an error, which is reported below.
             tx.send((total, ids, text_hashes))
                 .await
-                .map_err(|_| LoadError::new(ErrorCode::Internal, "the build stopped"))
+                .map_err(|_| CodedError::new(ErrorCode::Internal, "the build stopped"))
         }
     });
     // Forward progress from the builder to the callback while the scan runs.
@@ -140,7 +140,7 @@ async fn load_unnamed(
     drop(tx);
     let built = builder
         .await
-        .map_err(|e| LoadError::new(ErrorCode::Internal, format!("the build task failed: {e}")))?;
+        .map_err(|e| CodedError::new(ErrorCode::Internal, format!("the build task failed: {e}")))?;
     // The builder's own error (a null id, too large) explains a scan that stopped early.
     let (maps, scanned) = match (built, scanned) {
         (Err(e), _) => return Err(e),
@@ -173,7 +173,7 @@ fn build_from(
     mut rx: tokio::sync::mpsc::Receiver<(u64, StrColumn, StrColumn)>,
     id_column: &str,
     progress: Option<(tokio::sync::mpsc::UnboundedSender<(u64, u64)>, u64)>,
-) -> Result<Option<MapsBuilder>, LoadError> {
+) -> Result<Option<MapsBuilder>, CodedError> {
     let mut maps: Option<MapsBuilder> = None;
     let mut last_progress = 0u64;
     while let Some((total, ids, text_hashes)) = rx.blocking_recv() {
@@ -183,7 +183,7 @@ fn build_from(
         };
         if ids.null_count() > 0 {
             let i = (0..ids.len()).find(|&i| ids.get(i).is_none()).unwrap_or(0);
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::NullId,
                 format!(
                     "row {} (in scan order) has a null {id_column:?}; every row needs an id",

@@ -2,7 +2,7 @@
 //! without creating or touching anything: `lancedb::connect` would create a missing directory, so
 //! we never call it.
 
-use crate::core::error::{ErrorCode, LoadError};
+use crate::core::error::{CodedError, ErrorCode};
 use std::io::ErrorKind;
 use std::path::PathBuf;
 
@@ -38,17 +38,17 @@ pub fn is_remote(path: &str) -> bool {
 }
 
 /// The table URI on an object store: `uri` itself, or `<uri>/<table_name>.lance`.
-fn remote_table(uri: &str, table_name: Option<&str>) -> Result<Located, LoadError> {
+fn remote_table(uri: &str, table_name: Option<&str>) -> Result<Located, CodedError> {
     let parsed = url::Url::parse(uri)
-        .map_err(|e| LoadError::new(ErrorCode::Arg, format!("not a valid URI: {e}")))?;
+        .map_err(|e| CodedError::new(ErrorCode::Arg, format!("not a valid URI: {e}")))?;
     if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(LoadError::new(
+        return Err(CodedError::new(
             ErrorCode::Arg,
             "the URI names no bucket or container (e.g. s3://bucket/path/table.lance)",
         ));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(LoadError::new(
+        return Err(CodedError::new(
             ErrorCode::Arg,
             "the URI has a query or fragment: pass settings in options.storageOptions",
         ));
@@ -62,7 +62,7 @@ fn remote_table(uri: &str, table_name: Option<&str>) -> Result<Located, LoadErro
 
 /// An object-store URI without its `//`: most often one that `path.join("s3://b/db", "t.lance")`
 /// turned into `s3:/b/db/t.lance`. The error says how to pass it instead.
-fn lost_slashes(path: &str) -> Option<LoadError> {
+fn lost_slashes(path: &str) -> Option<CodedError> {
     let (scheme, rest) = path.split_once(':')?;
     let scheme = scheme.to_ascii_lowercase();
     (REMOTE_SCHEMES.contains(&scheme.as_str()) && !rest.starts_with("//")).then(|| {
@@ -71,7 +71,7 @@ fn lost_slashes(path: &str) -> Option<LoadError> {
         } else {
             "not a URI: an object-store URI starts with \"//\" after its scheme"
         };
-        LoadError::new(
+        CodedError::new(
             ErrorCode::Arg,
             format!(
                 "{scheme}:… is {how}: pass the database URI as it is with options.tableName, e.g. \
@@ -94,15 +94,15 @@ pub fn is_valid_table_name(name: &str) -> bool {
 /// `~` or `~/` is the home directory, a relative path is taken from the working directory, and
 /// `.` and `..` are resolved by name, before any symbolic link is followed (`link/../t` is `t`
 /// in the working directory, wherever `link` points).
-pub fn to_local_path(path: &str) -> Result<PathBuf, LoadError> {
+pub fn to_local_path(path: &str) -> Result<PathBuf, CodedError> {
     if path.is_empty() {
-        return Err(LoadError::new(
+        return Err(CodedError::new(
             ErrorCode::Arg,
             "tablePath is an empty string",
         ));
     }
     if path.contains('\0') {
-        return Err(LoadError::new(
+        return Err(CodedError::new(
             ErrorCode::Arg,
             "tablePath contains a NUL character",
         ));
@@ -112,7 +112,7 @@ pub fn to_local_path(path: &str) -> Result<PathBuf, LoadError> {
     }
     // lance's error names its own source location: the message says what can be wrong instead.
     let url = lance_io::object_store::uri_to_url(path).map_err(|_| {
-        LoadError::new(
+        CodedError::new(
             ErrorCode::Arg,
             "cannot make the path absolute (a \"..\" above the root directory, or a working \
              directory that no longer exists)",
@@ -136,23 +136,23 @@ pub fn to_local_path(path: &str) -> Result<PathBuf, LoadError> {
                  \"./{path}\""
             )
         };
-        return Err(LoadError::new(ErrorCode::Unsupported, message));
+        return Err(CodedError::new(ErrorCode::Unsupported, message));
     }
     // Collected from its components: without the trailing `/` of a directory URL.
     url.to_file_path()
         .map(|p| p.components().collect())
-        .map_err(|()| LoadError::new(ErrorCode::Arg, "not a valid file:// URI"))
+        .map_err(|()| CodedError::new(ErrorCode::Arg, "not a valid file:// URI"))
 }
 
-fn io_error(what: &str, e: std::io::Error) -> LoadError {
-    LoadError::new(ErrorCode::Io, format!("{what}: {e}"))
+fn io_error(what: &str, e: std::io::Error) -> CodedError {
+    CodedError::new(ErrorCode::Io, format!("{what}: {e}"))
 }
 
 /// Finds the table directory for `path` (a table directory, or a database directory with `table_name`).
-pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, LoadError> {
+pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, CodedError> {
     if let Some(name) = table_name {
         if !is_valid_table_name(name) {
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::Arg,
                 format!(
                     "tableName {name:?} is not a valid table name (1 to 128 of A-Z a-z 0-9 _ . -)"
@@ -168,7 +168,7 @@ pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, LoadError
         Some(name) => {
             match std::fs::metadata(&root) {
                 Ok(m) if !m.is_dir() => {
-                    return Err(LoadError::new(
+                    return Err(CodedError::new(
                         ErrorCode::NotATable,
                         "is a file, not a database directory",
                     ))
@@ -185,7 +185,7 @@ pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, LoadError
         Ok(m) => m,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Located::Missing(dir)),
         Err(e) if e.kind() == ErrorKind::NotADirectory => {
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::NotATable,
                 format!("part of the path is a file, not a directory ({e})"),
             ))
@@ -193,7 +193,7 @@ pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, LoadError
         Err(e) => return Err(io_error("cannot read the table directory", e)),
     };
     if !meta.is_dir() {
-        return Err(LoadError::new(
+        return Err(CodedError::new(
             ErrorCode::NotATable,
             "is a file, not a Lance table directory",
         ));
@@ -219,7 +219,7 @@ pub fn locate(path: &str, table_name: Option<&str>) -> Result<Located, LoadError
     } else {
         format!("; it looks like a database directory holding the tables {tables:?}: pass options.tableName")
     };
-    Err(LoadError::new(
+    Err(CodedError::new(
         ErrorCode::NotATable,
         format!("not a Lance table (no _versions directory){others}"),
     ))

@@ -4,7 +4,7 @@ use super::columns::{is_string_type, StrColumn};
 use super::lance_error::from_lance;
 use super::load::{Control, LoadOptions};
 use super::locate::{locate, Located};
-use crate::core::error::{ErrorCode, LoadError};
+use crate::core::error::{CodedError, ErrorCode};
 use futures::StreamExt;
 use lance::dataset::builder::DatasetBuilder;
 
@@ -27,18 +27,18 @@ pub async fn scan<F, Fut>(
     opts: &LoadOptions,
     control: &Control,
     visit: F,
-) -> Result<Scanned, LoadError>
+) -> Result<Scanned, CodedError>
 where
     F: FnMut(u64, StrColumn, StrColumn) -> Fut,
-    Fut: std::future::Future<Output = Result<(), LoadError>>,
+    Fut: std::future::Future<Output = Result<(), CodedError>>,
 {
     scan_located(target(path, opts)?, opts, control, visit).await
 }
 
 /// Checks the options and finds what `path` (with `opts.table_name`) names, creating nothing.
-pub fn target(path: &str, opts: &LoadOptions) -> Result<Located, LoadError> {
+pub fn target(path: &str, opts: &LoadOptions) -> Result<Located, CodedError> {
     if opts.batch_size == 0 {
-        return Err(LoadError::new(
+        return Err(CodedError::new(
             ErrorCode::Arg,
             "batchSize must be at least 1",
         ));
@@ -48,7 +48,7 @@ pub fn target(path: &str, opts: &LoadOptions) -> Result<Located, LoadError> {
         ("hashColumn", &opts.hash_column),
     ] {
         if col.is_empty() {
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::Arg,
                 format!("{what} is an empty string"),
             ));
@@ -63,10 +63,10 @@ pub async fn scan_located<F, Fut>(
     opts: &LoadOptions,
     control: &Control,
     mut visit: F,
-) -> Result<Scanned, LoadError>
+) -> Result<Scanned, CodedError>
 where
     F: FnMut(u64, StrColumn, StrColumn) -> Fut,
-    Fut: std::future::Future<Output = Result<(), LoadError>>,
+    Fut: std::future::Future<Output = Result<(), CodedError>>,
 {
     control.check()?;
     let (uri, local) = match located {
@@ -74,7 +74,7 @@ where
         Located::Table(dir) => {
             let uri = dir
                 .to_str()
-                .ok_or_else(|| LoadError::new(ErrorCode::Arg, "the path is not valid UTF-8"))?
+                .ok_or_else(|| CodedError::new(ErrorCode::Arg, "the path is not valid UTF-8"))?
                 .to_owned();
             (uri, Some(dir))
         }
@@ -111,14 +111,14 @@ where
     for col in [&opts.id_column, &opts.hash_column] {
         let Some(field) = schema.field(col) else {
             let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::Schema,
                 format!("the table has no column {col:?} (its columns: {names:?})"),
             ));
         };
         let t = field.data_type();
         if !is_string_type(&t) {
-            return Err(LoadError::new(
+            return Err(CodedError::new(
                 ErrorCode::Schema,
                 format!("column {col:?} has type {t}, not a string type"),
             ));
@@ -157,7 +157,7 @@ where
         };
         let column = |name: &str| {
             let array = batch.column_by_name(name).ok_or_else(|| {
-                LoadError::new(
+                CodedError::new(
                     ErrorCode::Corrupt,
                     format!("the scan returned no column {name:?}"),
                 )
@@ -195,7 +195,7 @@ fn open_error(
     table_path: &std::path::Path,
     local: Option<&std::path::Path>,
     version: Option<u64>,
-) -> LoadError {
+) -> CodedError {
     let mut err = from_lance(e, table_path, "opening the table");
     if let (ErrorCode::Corrupt, Some(dir)) = (err.code, local) {
         err.message.push_str(&format!(
@@ -212,7 +212,7 @@ fn open_error(
                 | lance::Error::NotFound { .. }
                 | lance::Error::VersionNotFound { .. }
         ) {
-            err = LoadError::new(
+            err = CodedError::new(
                 ErrorCode::Version,
                 format!("version {v} of the table does not exist"),
             );
@@ -232,7 +232,7 @@ async fn until_aborted<T>(
     control: &Control,
     limit: Option<std::time::Duration>,
     fut: impl std::future::Future<Output = T>,
-) -> Result<T, LoadError> {
+) -> Result<T, CodedError> {
     let started = std::time::Instant::now();
     tokio::pin!(fut);
     loop {
@@ -241,7 +241,7 @@ async fn until_aborted<T>(
             _ = tokio::time::sleep(ABORT_POLL) => {
                 control.check()?;
                 if let Some(limit) = limit.filter(|l| started.elapsed() > *l) {
-                    return Err(LoadError::new(
+                    return Err(CodedError::new(
                         ErrorCode::Network,
                         format!(
                             "the object store did not answer within {} ms (options.waitTimeoutMs)",

@@ -1,6 +1,6 @@
 //! A joined text checked as UTF-8 once.
 
-use crate::core::{ErrorCode, LoadError};
+use crate::core::{CodedError, ErrorCode};
 
 /// A joined text, checked as UTF-8 once as a whole (the parts are copied unchecked, e.g. from the
 /// id store), and whether it is all ASCII (most ids and every hex hash), which the JS engines take
@@ -15,9 +15,9 @@ pub struct CheckedText {
 impl CheckedText {
     /// `bytes` as text, or `E_INTERNAL` if they are not UTF-8 (only a bug can cause that: every
     /// part comes from a UTF-8 store or string).
-    pub fn new(bytes: Vec<u8>) -> Result<Self, LoadError> {
+    pub fn new(bytes: Vec<u8>) -> Result<Self, CodedError> {
         let text = String::from_utf8(bytes)
-            .map_err(|_| LoadError::new(ErrorCode::Internal, "an id is not valid UTF-8"))?;
+            .map_err(|_| CodedError::new(ErrorCode::Internal, "an id is not valid UTF-8"))?;
         let ascii = text.is_ascii();
         Ok(CheckedText { text, ascii })
     }

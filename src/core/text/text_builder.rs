@@ -1,7 +1,7 @@
 //! Parts joined into one text, with each part's UTF-16 length.
 
 use super::{utf16_len, CheckedText};
-use crate::core::LoadError;
+use crate::core::CodedError;
 
 /// One joined text (e.g. a walk page's ids) and the UTF-16 length of each part.
 pub struct TextBuilder {
@@ -46,7 +46,7 @@ impl TextBuilder {
     }
 
     /// The text, checked as UTF-8 once as a whole, and each part's UTF-16 length.
-    pub fn finish(self) -> Result<(CheckedText, Vec<u32>), LoadError> {
+    pub fn finish(self) -> Result<(CheckedText, Vec<u32>), CodedError> {
         Ok((CheckedText::new(self.bytes)?, self.lens))
     }
 }

@@ -1,7 +1,7 @@
 //! Parts joined into pieces of at most 4096 bytes, with each part's UTF-16 length.
 
 use super::{utf16_len, CheckedText};
-use crate::core::LoadError;
+use crate::core::CodedError;
 
 /// Bytes per piece of [`TextPieces`] at most (a part longer than that is a piece of its own).
 pub const PIECE_BYTES: usize = 4096;
@@ -38,7 +38,7 @@ impl TextPieces {
 
     /// The pieces, each checked as UTF-8 once as a whole, and the parts' UTF-16 lengths. (No JS
     /// value: it may run on any thread.)
-    pub fn finish(self) -> Result<(Vec<CheckedText>, Vec<u32>), LoadError> {
+    pub fn finish(self) -> Result<(Vec<CheckedText>, Vec<u32>), CodedError> {
         let texts = self
             .pieces
             .into_iter()
