@@ -3,9 +3,9 @@
 # lance-hashmaps-<version>.tgz (the JS API, the loader, the types) and
 # lance-hashmaps-<platform>-<version>.tgz (the platform package with the binary). Then, in the
 # service: `bun add ./pack/lance-hashmaps-*.tgz` (both files), or npm install / pnpm add.
-# The binary is the one a user ships (scripts/build-dist.sh: the dist profile, ~74 MB instead of
-# the everyday build's ~300 MB), unless --binary FILE names another (the tests pack the everyday
-# build, which is already built).
+# The binary is the one a user ships (scripts/build-dist.sh: the dist profile, much smaller than
+# the everyday build: bench/README.md, "Build and size"), unless --binary FILE names another (the
+# tests pack the everyday build, which is already built).
 # Usage: npm run pack [-- --binary FILE] [-- --out DIR]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
