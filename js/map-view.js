@@ -59,7 +59,8 @@ const KIND_VALUES = 2;
 
 /**
  * An iterator over a view's entries, keys or values, decoding a page at a time. A plain iterator
- * object rather than a generator: a walk of baseHashMap is ~20% faster in Bun (bench/README.md).
+ * object rather than a generator: a walk is faster in Bun (bench/README.md, "Walks: plain
+ * iterator objects vs generators").
  */
 class MapViewIterator {
   /** @type {PageCursor | null} */

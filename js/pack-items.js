@@ -47,8 +47,9 @@ function packItems(items, send, limits = { items: SLICE_ITEMS, units: SLICE_UNIT
   let carried = null;
   while (start < items.length) {
     const most = Math.min(maxItems, items.length - start);
-    // Joined with Array#join: building ropes with `+=` looks 3x faster here, but the engine then
-    // flattens them when the addon reads them, and planChanges as a whole used 15% more CPU.
+    // Joined with Array#join: building ropes with `+=` looks faster here, but the engine then
+    // flattens them when the addon reads them, and planChanges as a whole costs more
+    // (bench/README.md, "Tried and not kept": ropes).
     const ids = new Array(most);
     const texts = new Array(most);
     const idLens = new Uint32Array(most);

@@ -82,11 +82,11 @@ function unpack(p, ids, maps, remove) {
 /**
  * Batches of at most this many items, and this many UTF-16 code units of ids and texts, are
  * planned on the JS thread in one native call. Handing slices to the pool and waking JS through
- * a promise costs a fixed ~70 µs and, when the machine is busy, waits for pool threads to be
- * scheduled (1,000 items took 1.3-1.7 ms that way in one run, against 0.2 ms here), while hashing
- * here takes ~0.2 µs an item, a fifth of the service's own loop: up to a few thousand items the
- * JS thread is the faster and the steadier place (bench/plan-small.ts). Longer texts go to the
- * pool, so that the JS thread never hashes for long.
+ * a promise has a fixed cost and, when the machine is busy, waits for pool threads to be
+ * scheduled, while hashing here costs a fraction of the service's own loop: up to a few thousand
+ * items the JS thread is the faster and the steadier place (bench/README.md, "planChanges: small
+ * batches on the JS thread"). Longer texts go to the pool, so that the JS thread never hashes
+ * for long.
  */
 const DIRECT_ITEMS = 4096;
 const DIRECT_UNITS = 1 << 18;

@@ -2,8 +2,8 @@
 //! `existingIds.has` / `delete`, which the JS classes call once per item of the service's loops.
 //! They are made with raw Node-API rather than napi-rs closures: napi-rs's closure trampoline
 //! allocates an argument vector and goes through two unwind guards and a generic return
-//! conversion on every call, which made the filter loop 10–17% slower (bench/filter-loop.ts; see
-//! bench/README.md). Everything unsafe about them is in this file.
+//! conversion on every call, which made the filter loop slower (bench/README.md, "Lookups: raw
+//! Node-API functions vs napi-rs closures"). Everything unsafe about them is in this file.
 
 use super::errors::from_panic;
 use super::lookups::read_key;

@@ -32,8 +32,8 @@ pub fn key_text(key: JsString) -> Result<Option<Vec<u8>>> {
 
 /// Calls `f` with the UTF-8 text of `key` ([`key_text`]'s answer), read into a stack buffer with one
 /// engine call when it fits: the per-item lookups are called once per row, and reading the key
-/// is most of their cost (bench/filter-loop.ts: 2.1 times slower through `key_text`'s length
-/// query and heap copy).
+/// is most of their cost (through `key_text`'s length query and heap copy they are much slower:
+/// bench/README.md, "Lookups: the key read into a stack buffer").
 pub fn with_key<T>(key: JsString, f: impl FnOnce(Option<&[u8]>) -> T) -> Result<T> {
     let value = key.value();
     // SAFETY: a `JsString` is a string handle of the current call, in its env, on this thread.

@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 /// A page stops after about this many bytes of text (or `max` entries), whichever comes first.
 /// Small enough that its buffers come from malloc's free lists (under glibc's 128 KiB mmap
-/// threshold) instead of fresh pages: with 1 MiB pages, page faults and reallocations cost a
-/// third of a walk.
+/// threshold) instead of fresh pages: with 1 MiB pages, page faults and reallocations were a large
+/// share of a walk (bench/README.md, "Tried and not kept": 1 MiB pages).
 const PAGE_BYTES: usize = 48 << 10;
 
 /// A builder of a page's joined text.

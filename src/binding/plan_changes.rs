@@ -22,7 +22,8 @@ use std::sync::Arc;
 /// back is ASCII and there are as many as code units, the whole text is ASCII), else as UTF-16,
 /// with one more call. `None` when the text's length is not the sum of `lens`.
 /// napi-rs's `into_utf8` asks the engine for the UTF-8 length first (a pass over the text) and
-/// copies once more: planChanges was 15% slower with it (bench/compare-builds.ts).
+/// copies once more: planChanges was slower with it (bench/README.md, "planChanges: reading
+/// joined strings").
 fn read_joined(joined: JsString, lens: &[u32]) -> Result<Option<JoinedStrings>> {
     let units: usize = lens.iter().map(|&l| l as usize).sum();
     // Room for one more character of up to 4 bytes and the NUL: engines write whole characters

@@ -10,7 +10,8 @@ pub fn base_id(id: &[u8]) -> &[u8] {
     // Only the trailing digits need reading: the suffix is a chunk number exactly when the id ends
     // in one or more digits with a `#` just before them (that `#` is then the last one, as digits
     // hold none). Most ids end in a non-digit and cost one comparison; no search for the `#`
-    // (memrchr was 12% of the builder thread in perf, most of it call overhead on short ids).
+    // (memrchr was a visible share of the builder thread in perf, most of it call overhead on
+    // short ids: bench/README.md, "Tried and not kept").
     let digits = id.iter().rev().take_while(|b| b.is_ascii_digit()).count();
     let hash = id.len() - digits;
     if digits > 0 && hash > 0 && id[hash - 1] == b'#' {

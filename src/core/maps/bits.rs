@@ -158,8 +158,9 @@ impl RankedBits {
 }
 
 /// Indexes below `universe`, each reported once: a bit per index when about `expected` insertions
-/// are many against the universe (no hashing: a growing hash set of 450k indexes took 12-35 ms of
-/// a plan), else a hash set sized for them (a small batch against large maps).
+/// are many against the universe (no hashing: a growing hash set of 450k indexes was a costly part
+/// of a plan, bench/README.md, "Tried and not kept"), else a hash set sized for them (a small
+/// batch against large maps).
 pub enum SeenIndexes {
     Bits(BitVec),
     Set(hashbrown::HashSet<u32>),
