@@ -10,18 +10,9 @@ const { LanceHashMapsError, argError, fromNative } = require("./js/errors.js");
 const { BaseHashMap } = require("./js/base-hash-map.js");
 const { ExistingChunks } = require("./js/existing-chunks.js");
 const { ExistingIds } = require("./js/existing-ids.js");
-
-/** A lone surrogate (a high one not followed by a low one, or a low one not after a high one). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * `text` with each lone surrogate as U+FFFD, as JS's UTF-8 encoders write it. The engines' own
- * conversion is not trusted with them: Bun 1.1 hashes "\uD800" as the empty string.
- */
-const wellFormed =
-  typeof String.prototype.toWellFormed === "function"
-    ? (text) => text.toWellFormed()
-    : (text) => text.replace(LONE_SURROGATE, "\uFFFD");
+// Lone surrogates as U+FFFD, as JS's UTF-8 encoders write them. The engines' own conversion is
+// not trusted with them: Bun 1.1 hashes "\uD800" as the empty string.
+const { wellFormed } = require("./js/well-formed.js");
 
 /** sha256 of the UTF-8 bytes of `text`, as 64 lowercase hex characters. */
 function hashText(text) {

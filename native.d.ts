@@ -50,7 +50,8 @@ export declare class Planner {
  * `{ get, has }` of `baseHashMap` (`has` serves `existingChunks` too) as functions that own a
  * count of the maps: the JS class calls these once per item, and a call through them skips
  * what a call of an exported function with a handle argument costs in napi-rs (a borrow scope
- * and a look-up of the handle in a process-wide registry, 17% of the filter loop's samples).
+ * and a look-up of the handle in a process-wide registry: bench/README.md, "Lookups: raw
+ * Node-API functions vs napi-rs closures").
  */
 export declare function baseLookups(maps: ExternalObject<HashMapsData>): { get(key: string): string | null | undefined; has(key: string): boolean }
 
@@ -207,6 +208,7 @@ export declare const PAGE_ENTRIES: number
 /**
  * The whole plan of one small slice, on the JS thread: no pool, no promise. Below a measured
  * size (js/plan-changes.js, `DIRECT_ITEMS`) handing a slice to the pool and waking JS through a
- * promise costs more than hashing it here (bench/plan-small.ts).
+ * promise costs more than hashing it here (bench/README.md, "planChanges: small batches on the JS
+ * thread").
  */
 export declare function planDirect(maps: ExternalObject<HashMapsData>, ids: string, idLens: Uint32Array, texts: string, textLens: Uint32Array, forceAll: boolean): PackedPlan

@@ -11,6 +11,7 @@ const { CUSTOM, describe } = require("./inspect.js");
 const { argError, fromNative } = require("./errors.js");
 const { setRecord, openKeys, forEachKey, someKey } = require("./set-methods.js");
 const { IdsIterator } = require("./ids-iterator.js");
+const { DROPS_LONE_SURROGATES, lookupSees } = require("./well-formed.js");
 
 class ExistingIds {
   #idSet;
@@ -44,7 +45,8 @@ class ExistingIds {
   has(value) {
     if (typeof value !== "string") return false;
     try {
-      if (this.#has(value)) return true;
+      // (A key this engine would hand over cut is never a table id: only the added ids can hold it.)
+      if ((!DROPS_LONE_SURROGATES || lookupSees(value)) && this.#has(value)) return true;
     } catch (e) {
       throw fromNative(e);
     }
@@ -56,9 +58,9 @@ class ExistingIds {
     if (typeof value !== "string") {
       throw argError(`existingIds holds ids: add() takes a string, got ${typeof value}`);
     }
-    let live;
+    let live = false;
     try {
-      live = this.#has(value);
+      if (!DROPS_LONE_SURROGATES || lookupSees(value)) live = this.#has(value);
     } catch (e) {
       throw fromNative(e);
     }
@@ -68,9 +70,9 @@ class ExistingIds {
 
   delete(value) {
     if (typeof value !== "string") return false;
-    let deleted;
+    let deleted = false;
     try {
-      deleted = this.#delete(value);
+      if (!DROPS_LONE_SURROGATES || lookupSees(value)) deleted = this.#delete(value);
     } catch (e) {
       throw fromNative(e);
     }

@@ -12,6 +12,8 @@ const { PAGE_ENTRIES } = require("./internal.js");
 /** Ids read right after the set changed during a walk. */
 const AFTER_CHANGE = 32;
 const NO_LENS = new Uint32Array(0);
+/** What a walk that has given every id goes on with. */
+const OVER = { next: () => ({ value: undefined, done: true }) };
 
 class IdsIterator {
   /** `readPage(from, size)` → { text, lens, positions, done }: the live table ids from position
@@ -44,7 +46,12 @@ class IdsIterator {
   }
 
   next() {
-    if (this.#rest !== null) return this.#rest.next();
+    if (this.#rest !== null) {
+      const r = this.#rest.next();
+      // Over for good, as a Set iterator is: the added ids' Set is not held any longer.
+      if (r.done) this.#rest = OVER;
+      return r;
+    }
     for (;;) {
       // (`#i > 0` only once a page is read.)
       if (this.#i > 0 && this.#changes.version !== this.#pageVersion) {

@@ -7,6 +7,7 @@ const { CUSTOM, describe } = require("./inspect.js");
 const { PAGE_ENTRIES } = require("./internal.js");
 const { fromNative } = require("./errors.js");
 const { ITERATOR_PROTOTYPE } = require("./iterator-prototype.js");
+const { DROPS_LONE_SURROGATES, lookupSees } = require("./well-formed.js");
 
 /**
  * @typedef {object} MapSource what a view is given
@@ -123,7 +124,7 @@ class MapView {
   }
 
   get(key) {
-    if (typeof key !== "string") return undefined;
+    if (typeof key !== "string" || (DROPS_LONE_SURROGATES && !lookupSees(key))) return undefined;
     try {
       return this.#get(key);
     } catch (e) {
@@ -132,7 +133,7 @@ class MapView {
   }
 
   has(key) {
-    if (typeof key !== "string") return false;
+    if (typeof key !== "string" || (DROPS_LONE_SURROGATES && !lookupSees(key))) return false;
     try {
       return this.#has(key);
     } catch (e) {

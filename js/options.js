@@ -4,6 +4,7 @@
 
 const { argError, describeThrown } = require("./errors.js");
 const { checkOptionKeys } = require("./option-keys.js");
+const { wellFormed } = require("./well-formed.js");
 
 /** The options buildHashMaps takes, as index.d.ts declares them. */
 const BUILD_OPTIONS = [
@@ -83,7 +84,7 @@ function checkStorageOptions(value) {
     if (typeof v !== "string") {
       throw argError(`options.storageOptions.${key} must be a string, got ${typeof v}`);
     }
-    out[key] = v;
+    out[wellFormed(key)] = wellFormed(v);
   }
   return out;
 }
@@ -113,11 +114,14 @@ function checkBuildArgs(tablePath, options) {
   if (onProgress !== undefined && typeof onProgress !== "function") {
     throw argError("options.onProgress must be a function (loadedRows, totalRows) => void");
   }
+  // Strings reach the addon as Node hands them to the SDK: a lone surrogate as U+FFFD (some
+  // engines would drop it, and read another path or column).
+  const text = (/** @type {string | undefined} */ s) => (s === undefined ? s : wellFormed(s));
   const args = {
-    path: tablePath,
-    tableName: optionalString(o, "tableName", undefined),
-    idColumn: optionalString(o, "idColumn", "id"),
-    hashColumn: optionalString(o, "hashColumn", "text_hash"),
+    path: wellFormed(tablePath),
+    tableName: text(optionalString(o, "tableName", undefined)),
+    idColumn: wellFormed(optionalString(o, "idColumn", "id")),
+    hashColumn: wellFormed(optionalString(o, "hashColumn", "text_hash")),
     version: optionalInteger(o, "version", 1, MAX_SAFE, undefined),
     batchSize: optionalInteger(o, "batchSize", 1, 1048576, 8192),
     progressEvery: optionalInteger(o, "progressEvery", 1, MAX_SAFE, 50000),

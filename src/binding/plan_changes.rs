@@ -183,7 +183,8 @@ fn packed(batch: PlannedBatch) -> PackedPlan {
 
 /// The whole plan of one small slice, on the JS thread: no pool, no promise. Below a measured
 /// size (js/plan-changes.js, `DIRECT_ITEMS`) handing a slice to the pool and waking JS through a
-/// promise costs more than hashing it here (bench/plan-small.ts).
+/// promise costs more than hashing it here (bench/README.md, "planChanges: small batches on the JS
+/// thread").
 #[napi]
 pub fn plan_direct(
     maps: &External<Arc<HashMapsData>>,

@@ -112,11 +112,19 @@ impl Planner {
     ) -> impl Future<Output = Result<PlannedBatch, CodedError>> + Send + 'static {
         let slices = self.pending.take().unwrap_or_default();
         let (data, hook) = (self.data.clone(), self.hook);
+        let cancelled = self.cancelled.clone();
         AssertUnwindSafe(async move {
             let mut parts = Vec::with_capacity(slices.len());
             let mut hex = Vec::new();
             for slice in slices {
-                let (part, part_hex) = from_pool(slice).await?;
+                let (part, part_hex) = match from_pool(slice).await {
+                    Ok(planned) => planned,
+                    Err(e) => {
+                        // The batch fails: the slices not started yet are not planned for nothing.
+                        cancelled.store(true, Ordering::Relaxed);
+                        return Err(e);
+                    }
+                };
                 parts.push(part);
                 hex.extend(part_hex);
             }
@@ -212,7 +220,7 @@ mod tests {
     #[test]
     fn a_panic_on_the_pool_is_an_internal_error_and_the_maps_stay_usable() {
         let data = Arc::new(maps(100));
-        for hook in [panic_at_slice as SiteHook, panic_at_finish] {
+        for (hook, in_slice) in [(panic_at_slice as SiteHook, true), (panic_at_finish, false)] {
             let mut planner = Planner::new(data.clone(), false, hook);
             planner.add(slice(&items(50))).unwrap();
             planner.add(slice(&items(20))).unwrap();
@@ -222,7 +230,17 @@ mod tests {
                 .message
                 .starts_with("internal error (a bug in lance-hashmaps"));
             assert!(err.message.contains("panic at plan-"), "{}", err.message);
+            // The batch failed: a slice that had not started is not planned any more.
+            assert_eq!(planner.cancelled.load(Ordering::Relaxed), in_slice);
         }
+        let mut planner = Planner::new(data.clone(), false, panic_at_slice);
+        planner.add(slice(&items(50))).unwrap();
+        let late = planner.slice_task(slice(&items(5)));
+        block_on(planner.finish()).unwrap_err();
+        assert_eq!(
+            late().err().unwrap().message,
+            "planChanges: the call was given up"
+        );
         let mut planner = Planner::new(data.clone(), false, no_hook);
         planner.add(slice(&items(50))).unwrap();
         let batch = block_on(planner.finish()).unwrap();
