@@ -121,8 +121,9 @@ export declare class ExistingChunks implements ReadonlyMap<string, string[]> {
 /**
  * Every id of the table, in first-seen scan order: a `Set<string>` in behaviour and in type
  * (assignable to `Set<string>` and `ReadonlySet<string>`). `add`, `delete` and `clear` change it
- * as on a `Set`, and iterators are live exactly as a `Set`'s are. Ids are strings of valid
- * Unicode: `add` of anything else throws `E_ARG`.
+ * as on a `Set`, and iterators are live exactly as a `Set`'s are. `add` takes any string (a
+ * string with an unpaired surrogate is never a table id, but can be added); anything else throws
+ * `E_ARG`.
  */
 export declare class ExistingIds implements Set<string> {
   private constructor();

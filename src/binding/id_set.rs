@@ -5,7 +5,6 @@
 
 use super::errors::guard;
 use super::key_fn::{create_key_fn, Answer, KeyFn};
-use crate::core::maps::bits::SeenIndexes;
 use crate::core::{CodedError, ErrorCode, HashMapsData, TableIds};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -91,35 +90,7 @@ pub fn ids_take_indexes(
     indexes: Uint32Array,
     remove: bool,
 ) -> Result<Uint32Array, ErrorCode> {
-    guard(|| {
-        let mut state = ids.state()?;
-        let data: &Arc<HashMapsData> = maps;
-        let same = state.is_over(data);
-        // Every index checked before any is taken: an error leaves the set as it was.
-        if let Some(&i) = indexes.iter().find(|&&i| i as usize >= data.id_count()) {
-            return Err(CodedError::new(
-                ErrorCode::Internal,
-                format!("id index {i} is out of range"),
-            ));
-        }
-        let mut seen = SeenIndexes::new(data.id_count(), indexes.len());
-        let mut found = Vec::new();
-        for (k, &i) in indexes.iter().enumerate() {
-            if !seen.insert(i) {
-                continue;
-            }
-            let present = match (same, remove) {
-                (true, true) => state.delete_at(i as usize),
-                (true, false) => state.has_at(i as usize),
-                (false, true) => state.delete(data.id(i)),
-                (false, false) => state.has(data.id(i)),
-            };
-            if present {
-                found.push(k as u32);
-            }
-        }
-        Ok(found.into())
-    })
+    guard(|| Ok(ids.state()?.take_indexes(maps, &indexes, remove)?.into()))
 }
 
 /// The state, for the page functions.

@@ -3,8 +3,9 @@
 //! a walk can go on from any position after any change. Ids added after the load live in a JS
 //! `Set` next to this (see `js/existing-ids.js`).
 
-use super::bits::BitVec;
+use super::bits::{BitVec, SeenIndexes};
 use super::hash_maps_data::HashMapsData;
+use crate::core::{CodedError, ErrorCode};
 use std::sync::Arc;
 
 /// A position in the set's order: the index of a table id in the maps.
@@ -71,6 +72,42 @@ impl TableIds {
         true
     }
 
+    /// Of the ids at `indexes` of `data` (a plan's candidates to delete), the positions in
+    /// `indexes` of those live here, each id once; deleted here when `remove`. By position when
+    /// this set was made from `data`, else by the id's text. Every index is checked first: an
+    /// error leaves the set as it was.
+    pub fn take_indexes(
+        &mut self,
+        data: &Arc<HashMapsData>,
+        indexes: &[u32],
+        remove: bool,
+    ) -> Result<Vec<u32>, CodedError> {
+        if let Some(&i) = indexes.iter().find(|&&i| i as usize >= data.id_count()) {
+            return Err(CodedError::new(
+                ErrorCode::Internal,
+                format!("id index {i} is out of range"),
+            ));
+        }
+        let same = self.is_over(data);
+        let mut seen = SeenIndexes::new(data.id_count(), indexes.len());
+        let mut found = Vec::new();
+        for (k, &i) in indexes.iter().enumerate() {
+            if !seen.insert(i) {
+                continue;
+            }
+            let present = match (same, remove) {
+                (true, true) => self.delete_at(i as usize),
+                (true, false) => self.has_at(i as usize),
+                (false, true) => self.delete(data.id(i)),
+                (false, false) => self.has(data.id(i)),
+            };
+            if present {
+                found.push(k as u32);
+            }
+        }
+        Ok(found)
+    }
+
     /// Deletes every id (like `Set#clear`).
     pub fn clear(&mut self) {
         self.live = BitVec::filled(self.live.len(), false);
@@ -105,6 +142,41 @@ mod tests {
             pos = p + 1;
         }
         out
+    }
+
+    #[test]
+    fn take_indexes_by_position_or_by_text_each_id_once() {
+        let data = |ids: &[&str]| {
+            let mut b = MapsBuilder::with_capacity(ids.len());
+            for id in ids {
+                b.push_row(id, Some("h")).unwrap();
+            }
+            Arc::new(b.finish())
+        };
+        let mine = data(&["a", "b", "c", "d"]);
+        let other = data(&["c", "x", "a"]);
+        for remove in [false, true] {
+            let mut set = TableIds::new(mine.clone());
+            set.delete("d");
+            // By position: 3 ("d") is deleted, 1 ("b") comes twice.
+            assert_eq!(
+                set.take_indexes(&mine, &[1, 3, 1, 0], remove).unwrap(),
+                [0, 3]
+            );
+            assert_eq!((set.has("a"), set.has("b")), (!remove, !remove));
+            // By text, through other maps: "x" is not here.
+            assert_eq!(set.take_indexes(&other, &[2, 1, 0, 2], remove).unwrap(), {
+                if remove {
+                    vec![2]
+                } else {
+                    vec![0, 2]
+                }
+            });
+            // An index out of range: an error, and nothing taken.
+            let size = set.size();
+            assert!(set.take_indexes(&mine, &[2, 9], true).is_err());
+            assert_eq!(set.size(), size);
+        }
     }
 
     #[test]
