@@ -7,6 +7,7 @@ use super::locate::{locate, Located};
 use crate::core::error::{CodedError, ErrorCode};
 use futures::StreamExt;
 use lance::dataset::builder::DatasetBuilder;
+use lance::table::format::Fragment;
 
 /// What a scan found.
 pub struct Scanned {
@@ -128,26 +129,56 @@ where
     let total = until_aborted(control, wait, ds.count_rows(None))
         .await?
         .map_err(|e| from_lance(&e, &table_path, "counting rows"))? as u64;
-    let mut scanner = ds.scan();
-    let projection: Vec<&str> = if opts.id_column == opts.hash_column {
-        vec![&opts.id_column]
+    let projection: Vec<String> = if opts.id_column == opts.hash_column {
+        vec![opts.id_column.clone()]
     } else {
-        vec![&opts.id_column, &opts.hash_column]
+        vec![opts.id_column.clone(), opts.hash_column.clone()]
     };
-    scanner
-        .project(&projection)
-        .map_err(|e| from_lance(&e, &table_path, "projecting the columns"))?;
-    scanner.batch_size(opts.batch_size);
-    let mut stream = until_aborted(control, wait, scanner.try_into_stream())
-        .await?
-        .map_err(|e| from_lance(&e, &table_path, "starting the scan"))?;
-
-    while let Some(batch) = until_aborted(control, wait, stream.next()).await? {
+    // The fragments in scan order, in ranges scanned at the same time: the first streamed into
+    // `visit` as it comes, each later one read ahead into memory meanwhile and passed on once
+    // the ranges before it are. Each range is an ordered scan of its own, so the batches reach
+    // `visit` in the order of one scan of the whole table.
+    let fragments: Vec<Fragment> = ds
+        .get_fragments()
+        .iter()
+        .map(|f| f.metadata().clone())
+        .collect();
+    let mut ranges = fragment_ranges(fragments, scan_ranges()).into_iter();
+    let first = ranges.next();
+    // Dropping these (an error, an abort) stops the read-ahead scans.
+    let ahead: Vec<ReadAhead> = ranges
+        .map(|range| read_ahead(ds.clone(), projection.clone(), opts.batch_size, range))
+        .collect();
+    let mut stream = until_aborted(
+        control,
+        wait,
+        ordered_scan(&ds, &projection, opts.batch_size, first),
+    )
+    .await?
+    .map_err(|e| from_lance(&e, &table_path, "starting the scan"))?;
+    let mut ahead = ahead.into_iter();
+    let mut reading_ahead: Option<ReadAhead> = None;
+    loop {
+        let batch = match &mut reading_ahead {
+            None => until_aborted(control, wait, stream.next()).await?,
+            Some(r) => until_aborted(control, wait, r.batches.recv()).await?,
+        };
+        let Some(batch) = batch else {
+            // This range is over: the next one's batches, read ahead meanwhile.
+            match ahead.next() {
+                Some(next) => {
+                    reading_ahead = Some(next);
+                    continue;
+                }
+                None => break,
+            }
+        };
         control.check()?;
         let batch = match batch {
             Ok(b) => b,
             Err(e) => {
                 let mut err = from_lance(&e, &table_path, "reading the table");
+                let projection: Vec<&str> = projection.iter().map(String::as_str).collect();
                 if let Some(files) = unreadable_fragment(&ds, &projection).await {
                     err.message
                         .push_str(&format!("; the unreadable files: {files}"));
@@ -176,6 +207,97 @@ where
         table_uri: uri,
         no_bucket: false,
     })
+}
+
+/// How many ranges of fragments are scanned at the same time: one per core, at most 4.
+fn scan_ranges() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+}
+
+/// `fragments`, in order, cut into at most `n` ranges of about as many rows each (no range
+/// empty; one range when there is one fragment).
+fn fragment_ranges(fragments: Vec<Fragment>, n: usize) -> Vec<Vec<Fragment>> {
+    let n = n.min(fragments.len()).max(1);
+    let rows = |f: &Fragment| f.physical_rows.unwrap_or(1).max(1);
+    let total: usize = fragments.iter().map(rows).sum();
+    let mut out: Vec<Vec<Fragment>> = Vec::with_capacity(n);
+    let mut current = Vec::new();
+    let mut taken = 0usize;
+    let count = fragments.len();
+    for (i, f) in fragments.into_iter().enumerate() {
+        taken += rows(&f);
+        current.push(f);
+        // Close this range once it holds its share, or when each range left needs one of the
+        // fragments left.
+        let left = count - i - 1;
+        let ranges_left = n - out.len() - 1;
+        if ranges_left > 0 && (left == ranges_left || taken * n >= total * (out.len() + 1)) {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// An ordered scan of the two columns over `fragments` (all of them when `None`).
+async fn ordered_scan(
+    ds: &lance::Dataset,
+    projection: &[String],
+    batch_size: usize,
+    fragments: Option<Vec<Fragment>>,
+) -> lance::Result<lance::dataset::scanner::DatasetRecordBatchStream> {
+    let mut scanner = ds.scan();
+    scanner.project(projection)?;
+    scanner.batch_size(batch_size);
+    if let Some(fragments) = fragments {
+        scanner.with_fragments(fragments);
+    }
+    scanner.try_into_stream().await
+}
+
+type Batch = lance::Result<arrow_array::RecordBatch>;
+
+/// A range of fragments being read ahead on the runtime, its batches kept in order until the
+/// ranges before it are passed on. Dropped, it stops the read.
+struct ReadAhead {
+    batches: tokio::sync::mpsc::UnboundedReceiver<Batch>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn read_ahead(
+    ds: lance::Dataset,
+    projection: Vec<String>,
+    batch_size: usize,
+    fragments: Vec<Fragment>,
+) -> ReadAhead {
+    let (tx, batches) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(async move {
+        let mut stream = match ordered_scan(&ds, &projection, batch_size, Some(fragments)).await {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        };
+        while let Some(batch) = stream.next().await {
+            let failed = batch.is_err();
+            // The receiver is gone: the load stopped.
+            if tx.send(batch).is_err() || failed {
+                return;
+            }
+        }
+    });
+    ReadAhead { batches, task }
 }
 
 fn not_found(table_uri: String) -> Scanned {
@@ -326,4 +448,61 @@ fn manifest_files(dir: &std::path::Path) -> String {
         .unwrap_or_default();
     names.sort();
     names.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fragments(rows: &[usize]) -> Vec<Fragment> {
+        rows.iter()
+            .enumerate()
+            .map(|(i, &r)| {
+                let mut f = Fragment::new(i as u64);
+                f.physical_rows = Some(r);
+                f
+            })
+            .collect()
+    }
+
+    fn ids(ranges: &[Vec<Fragment>]) -> Vec<Vec<u64>> {
+        ranges
+            .iter()
+            .map(|r| r.iter().map(|f| f.id).collect())
+            .collect()
+    }
+
+    #[test]
+    fn ranges_keep_the_order_and_split_by_rows() {
+        assert_eq!(
+            ids(&fragment_ranges(fragments(&[]), 2)),
+            Vec::<Vec<u64>>::new()
+        );
+        assert_eq!(ids(&fragment_ranges(fragments(&[5]), 4)), [vec![0]]);
+        assert_eq!(
+            ids(&fragment_ranges(fragments(&[10, 10, 10, 10]), 2)),
+            [vec![0, 1], vec![2, 3]]
+        );
+        assert_eq!(
+            ids(&fragment_ranges(fragments(&[30, 5, 5, 5]), 2)),
+            [vec![0], vec![1, 2, 3]]
+        );
+        assert_eq!(
+            ids(&fragment_ranges(fragments(&[1, 1, 100]), 3)),
+            [vec![0], vec![1], vec![2]]
+        );
+        assert_eq!(
+            ids(&fragment_ranges(fragments(&[10, 10, 10]), 1)),
+            [vec![0, 1, 2]]
+        );
+        // Every fragment once, in order, whatever the sizes.
+        for n in 1..6 {
+            let sizes: Vec<usize> = (0..23).map(|i| (i * 7919) % 97 + 1).collect();
+            let ranges = fragment_ranges(fragments(&sizes), n);
+            assert_eq!(ranges.len(), n);
+            assert!(ranges.iter().all(|r| !r.is_empty()));
+            let all: Vec<u64> = ids(&ranges).concat();
+            assert_eq!(all, (0..23).collect::<Vec<u64>>());
+        }
+    }
 }
