@@ -5,7 +5,6 @@
 
 const native = require("./js/native-binding.js");
 const { buildHashMaps, emptyHashMaps } = require("./js/build-hash-maps.js");
-const { planChanges } = require("./js/plan-changes.js");
 const { LanceHashMapsError, argError, fromNative } = require("./js/errors.js");
 const { BaseHashMap } = require("./js/base-hash-map.js");
 const { ExistingChunks } = require("./js/existing-chunks.js");
@@ -42,6 +41,13 @@ function hashTexts(texts) {
   } catch (e) {
     throw fromNative(e);
   }
+}
+
+/** planChanges, its module loaded on the first call: a load does not need it (a cheaper `require`). */
+let planChangesModule;
+async function planChanges(maps, items, options) {
+  planChangesModule ??= require("./js/plan-changes.js");
+  return planChangesModule.planChanges(maps, items, options);
 }
 
 module.exports = {

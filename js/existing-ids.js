@@ -7,11 +7,14 @@
 // Taken off the module once: the hot methods call them directly.
 const { idLookups, idsClear, idsSize, idsPage, idsTakeIndexes } = require("./native-binding.js");
 const { INTERNAL, idTakers, PAGE_ENTRIES, notConstructible } = require("./internal.js");
-const { CUSTOM, describe } = require("./inspect.js");
 const { argError, fromNative } = require("./errors.js");
-const { setRecord, openKeys, forEachKey, someKey } = require("./set-methods.js");
 const { IdsIterator } = require("./ids-iterator.js");
 const { DROPS_LONE_SURROGATES, lookupSees } = require("./well-formed.js");
+const { CUSTOM, lazy } = require("./lazy.js");
+
+// Loaded on first use: a load needs neither (a cheaper `require`).
+const setMethods = lazy(() => require("./set-methods.js"));
+const inspect = lazy(() => require("./inspect.js"));
 
 class ExistingIds {
   #idSet;
@@ -195,6 +198,7 @@ class ExistingIds {
   // `other` included).
 
   union(other) {
+    const { setRecord, openKeys, forEachKey } = setMethods();
     const keys = openKeys(setRecord(other));
     const out = this.toSet();
     forEachKey(keys, (v) => out.add(v));
@@ -202,6 +206,7 @@ class ExistingIds {
   }
 
   intersection(other) {
+    const { setRecord, openKeys, forEachKey } = setMethods();
     const rec = setRecord(other);
     const out = new Set();
     if (this.size <= rec.size) {
@@ -216,6 +221,7 @@ class ExistingIds {
   }
 
   difference(other) {
+    const { setRecord, openKeys, forEachKey } = setMethods();
     const rec = setRecord(other);
     const ids = this.toArray();
     const out = new Set(ids);
@@ -229,6 +235,7 @@ class ExistingIds {
   }
 
   symmetricDifference(other) {
+    const { setRecord, openKeys, forEachKey } = setMethods();
     const keys = openKeys(setRecord(other));
     const out = this.toSet();
     forEachKey(keys, (v) => {
@@ -239,6 +246,7 @@ class ExistingIds {
   }
 
   isSubsetOf(other) {
+    const { setRecord } = setMethods();
     const rec = setRecord(other);
     if (this.size > rec.size) return false;
     for (const v of this.#walk()) if (!rec.has(v)) return false;
@@ -246,12 +254,14 @@ class ExistingIds {
   }
 
   isSupersetOf(other) {
+    const { setRecord, openKeys, someKey } = setMethods();
     const rec = setRecord(other);
     if (this.size < rec.size) return false;
     return !someKey(openKeys(rec), (v) => !this.has(v));
   }
 
   isDisjointFrom(other) {
+    const { setRecord, openKeys, someKey } = setMethods();
     const rec = setRecord(other);
     if (this.size <= rec.size) {
       for (const v of this.#walk()) if (rec.has(v)) return false;
@@ -264,8 +274,8 @@ class ExistingIds {
     return "Set";
   }
 
-  [CUSTOM](depth, options, inspect) {
-    return describe("Set", this.size, this.#walk(), depth, options, inspect);
+  [CUSTOM](depth, options, show) {
+    return inspect().describe("Set", this.size, this.#walk(), depth, options, show);
   }
 }
 

@@ -3,7 +3,6 @@
 // Set (size, the first `maxArrayLength` entries, values one level deeper, one line when short),
 // from a walk of those few entries, not of the whole collection.
 
-const CUSTOM = Symbol.for("nodejs.util.inspect.custom");
 /** Node's defaults for the options a caller leaves out. */
 const MAX_ENTRIES = 100;
 const BREAK_LENGTH = 80;
@@ -64,4 +63,4 @@ function describe(kind, size, entries, depth, options, inspect) {
   return `${open}\n  ${parts.map((p) => p.replaceAll("\n", "\n  ")).join(",\n  ")}\n}`;
 }
 
-module.exports = { CUSTOM, describe };
+module.exports = { describe };

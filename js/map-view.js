@@ -3,11 +3,14 @@
 // and how a page decodes: baseHashMap and existingChunks are two of these. Iterators decode a page
 // at a time; forEach and toMap call straight through, without an entry array each.
 
-const { CUSTOM, describe } = require("./inspect.js");
+const { CUSTOM, lazy } = require("./lazy.js");
 const { PAGE_ENTRIES } = require("./internal.js");
 const { fromNative } = require("./errors.js");
 const { ITERATOR_PROTOTYPE } = require("./iterator-prototype.js");
 const { DROPS_LONE_SURROGATES, lookupSees } = require("./well-formed.js");
+
+// Loaded on first use: a load does not print (a cheaper `require`).
+const inspect = lazy(() => require("./inspect.js"));
 
 /**
  * @typedef {object} MapSource what a view is given
@@ -177,8 +180,8 @@ class MapView {
     return "Map";
   }
 
-  [CUSTOM](depth, options, inspect) {
-    return describe("Map", this.size, this.entries(), depth, options, inspect);
+  [CUSTOM](depth, options, show) {
+    return inspect().describe("Map", this.size, this.entries(), depth, options, show);
   }
 }
 
