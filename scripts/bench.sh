@@ -11,3 +11,16 @@ bun bench/bench.ts "$@"
 # 450k-row table of the 0.13 line that bench.ts wrote.
 t013="$HOME/.cache/lance-hashmaps/bench-tables/0.13-0.13.0-450000-768/embeddings.lance"
 if [ -d "$t013" ]; then bun bench/compiled.ts "$t013" 3; else echo "no 450k 0.13 table: compiled-binary bench skipped" >&2; fi
+# The cold path: fresh processes, require + the first load beside the raw scan and the SDK paths
+# (bench/results-cold.md). BENCH_OTHER (a checkout, e.g. a worktree of main, built) and
+# BENCH_OTHER_RAW_SCAN (its raw_scan binary) add that checkout beside this one.
+t039="$HOME/.cache/lance-hashmaps/bench-tables/latest-0.39.0-450000-768/embeddings.lance"
+cold_tables=()
+for t in "$t013" "$t039"; do [ -d "$t" ] && cold_tables+=("$t"); done
+if [ ${#cold_tables[@]} -gt 0 ]; then
+  other=()
+  if [ -n "${BENCH_OTHER:-}" ] && [ -n "${BENCH_OTHER_RAW_SCAN:-}" ]; then
+    other=(--other "$BENCH_OTHER" --other-raw-scan "$BENCH_OTHER_RAW_SCAN")
+  fi
+  bun bench/cold.ts "${other[@]}" --rounds 7 --out bench/results-cold.md "${cold_tables[@]}"
+fi

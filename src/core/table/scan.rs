@@ -134,21 +134,24 @@ where
     } else {
         vec![opts.id_column.clone(), opts.hash_column.clone()]
     };
-    // The fragments in scan order, in ranges scanned at the same time: the first streamed into
-    // `visit` as it comes, each later one read ahead into memory meanwhile and passed on once
-    // the ranges before it are. Each range is an ordered scan of its own, so the batches reach
-    // `visit` in the order of one scan of the whole table.
+    // The fragments in scan order, in ranges of at most RANGE_ROWS rows: while one range is
+    // streamed into `visit`, the next ones (one per other core) are read ahead into memory and
+    // passed on once the ranges before them are. Each range is an ordered scan of its own, so the
+    // batches reach `visit` in the order of one scan of the whole table, and what waits in memory
+    // is at most a range per other core.
     let fragments: Vec<Fragment> = ds
         .get_fragments()
         .iter()
         .map(|f| f.metadata().clone())
         .collect();
-    let mut ranges = fragment_ranges(fragments, scan_ranges()).into_iter();
+    let cores = scan_cores();
+    let ranges = (total as usize).div_ceil(RANGE_ROWS).max(cores);
+    let mut ranges = fragment_ranges(fragments, ranges).into_iter();
     let first = ranges.next();
+    let start = |range| read_ahead(ds.clone(), projection.clone(), opts.batch_size, range);
     // Dropping these (an error, an abort) stops the read-ahead scans.
-    let ahead: Vec<ReadAhead> = ranges
-        .map(|range| read_ahead(ds.clone(), projection.clone(), opts.batch_size, range))
-        .collect();
+    let mut ahead: std::collections::VecDeque<ReadAhead> =
+        ranges.by_ref().take(cores - 1).map(start).collect();
     let mut stream = until_aborted(
         control,
         wait,
@@ -156,7 +159,6 @@ where
     )
     .await?
     .map_err(|e| from_lance(&e, &table_path, "starting the scan"))?;
-    let mut ahead = ahead.into_iter();
     let mut reading_ahead: Option<ReadAhead> = None;
     loop {
         let batch = match &mut reading_ahead {
@@ -164,10 +166,12 @@ where
             Some(r) => until_aborted(control, wait, r.batches.recv()).await?,
         };
         let Some(batch) = batch else {
-            // This range is over: the next one's batches, read ahead meanwhile.
-            match ahead.next() {
+            // This range is over: the next one's batches, read ahead meanwhile; and one more
+            // range starts reading ahead.
+            match ahead.pop_front() {
                 Some(next) => {
                     reading_ahead = Some(next);
+                    ahead.extend(ranges.next().map(start));
                     continue;
                 }
                 None => break,
@@ -210,11 +214,15 @@ where
 }
 
 /// How many ranges of fragments are scanned at the same time: one per core, at most 4.
-fn scan_ranges() -> usize {
+fn scan_cores() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4)
 }
+
+/// Rows per range of fragments at most (a range read ahead may wait in memory whole: ~15 MB of
+/// the two columns of a service's table).
+const RANGE_ROWS: usize = 1 << 17;
 
 /// `fragments`, in order, cut into at most `n` ranges of about as many rows each (no range
 /// empty; one range when there is one fragment).
