@@ -19,7 +19,17 @@ const [tablePath, roundsArg, binaryArg] = process.argv.slice(2);
 if (!tablePath) throw new Error("usage: bun bench/compiled.ts <tablePath> [rounds] [addon .node]");
 const rounds = Number(roundsArg ?? 3);
 const distNode = join(root, "dist", `lance-hashmaps.${platform}.node`);
-const addonNode = binaryArg ?? (existsSync(distNode) ? distNode : join(root, `lance-hashmaps.${platform}.node`));
+const releaseNode = join(root, `lance-hashmaps.${platform}.node`);
+// A dist build older than the everyday one is of older code (its JS layer may not match): not used.
+const distIsCurrent =
+  existsSync(distNode) && (!existsSync(releaseNode) || statSync(distNode).mtimeMs >= statSync(releaseNode).mtimeMs);
+if (!binaryArg && existsSync(distNode) && !distIsCurrent) {
+  console.error(
+    `compiled-binary bench skipped: ${distNode} is older than ${releaseNode} (run scripts/build-dist.sh, or pass a .node)`,
+  );
+  process.exit(0);
+}
+const addonNode = binaryArg ?? (distIsCurrent ? distNode : releaseNode);
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 function sh(cmd: string[], cwd: string, env: Record<string, string | undefined> = process.env) {
