@@ -12,6 +12,7 @@ const { ExistingIds } = require("./js/existing-ids.js");
 // Lone surrogates as U+FFFD, as JS's UTF-8 encoders write them. The engines' own conversion is
 // not trusted with them: Bun 1.1 hashes "\uD800" as the empty string.
 const { wellFormed } = require("./js/well-formed.js");
+const { lazy } = require("./js/lazy.js");
 
 /** sha256 of the UTF-8 bytes of `text`, as 64 lowercase hex characters. */
 function hashText(text) {
@@ -43,11 +44,10 @@ function hashTexts(texts) {
   }
 }
 
-/** planChanges, its module loaded on the first call: a load does not need it (a cheaper `require`). */
-let planChangesModule;
+/** planChanges' module, loaded on the first call: a load does not need it (a cheaper `require`). */
+const planChangesModule = lazy(() => require("./js/plan-changes.js"));
 async function planChanges(maps, items, options) {
-  planChangesModule ??= require("./js/plan-changes.js");
-  return planChangesModule.planChanges(maps, items, options);
+  return planChangesModule().planChanges(maps, items, options);
 }
 
 module.exports = {

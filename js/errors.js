@@ -6,12 +6,10 @@
 /** Codes only the JS layer gives (index.d.ts lists these and the addon's). */
 const JS_CODES = ["E_NO_TABLE", "E_NO_BINARY"];
 
+const { lazy } = require("./lazy.js");
+
 /** The addon's codes, read from it on the first native error (this module loads before it). */
-let nativeCodes = null;
-function isNativeCode(code) {
-  if (nativeCodes === null) nativeCodes = new Set(require("./native-binding.js").errorCodes());
-  return nativeCodes.has(code);
-}
+const nativeCodes = lazy(() => new Set(require("./native-binding.js").errorCodes()));
 
 class LanceHashMapsError extends Error {
   constructor(code, message, options) {
@@ -43,7 +41,7 @@ function describeThrown(e) {
  * becomes E_INTERNAL, kept as cause). */
 function fromNative(err) {
   const code = err !== null && typeof err === "object" ? err.code : undefined;
-  if (typeof code === "string" && isNativeCode(code)) return new LanceHashMapsError(code, err.message);
+  if (typeof code === "string" && nativeCodes().has(code)) return new LanceHashMapsError(code, err.message);
   const message =
     err !== null && typeof err === "object" && typeof err.message === "string" ? err.message : String(err);
   return new LanceHashMapsError("E_INTERNAL", `internal error: ${message}`, { cause: err });

@@ -9,8 +9,17 @@ const { idLookups, idsClear, idsSize, idsPage, idsTakeIndexes } = require("./nat
 const { INTERNAL, idTakers, PAGE_ENTRIES, notConstructible } = require("./internal.js");
 const { argError, fromNative } = require("./errors.js");
 const { IdsIterator } = require("./ids-iterator.js");
-const { DROPS_LONE_SURROGATES, lookupSees } = require("./well-formed.js");
+const { lookupSees } = require("./well-formed.js");
 const { CUSTOM, lazy } = require("./lazy.js");
+
+/** A page of the table's ids (native errors as LanceHashMapsError). */
+function page(idSet, from, size) {
+  try {
+    return idsPage(idSet, from, size);
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
 
 // Loaded on first use: a load needs neither (a cheaper `require`).
 const setMethods = lazy(() => require("./set-methods.js"));
@@ -49,7 +58,7 @@ class ExistingIds {
     if (typeof value !== "string") return false;
     try {
       // (A key this engine would hand over cut is never a table id: only the added ids can hold it.)
-      if ((!DROPS_LONE_SURROGATES || lookupSees(value)) && this.#has(value)) return true;
+      if (lookupSees(value) && this.#has(value)) return true;
     } catch (e) {
       throw fromNative(e);
     }
@@ -63,7 +72,7 @@ class ExistingIds {
     }
     let live = false;
     try {
-      if (!DROPS_LONE_SURROGATES || lookupSees(value)) live = this.#has(value);
+      if (lookupSees(value)) live = this.#has(value);
     } catch (e) {
       throw fromNative(e);
     }
@@ -75,7 +84,7 @@ class ExistingIds {
     if (typeof value !== "string") return false;
     let deleted = false;
     try {
-      if (!DROPS_LONE_SURROGATES || lookupSees(value)) deleted = this.#delete(value);
+      if (lookupSees(value)) deleted = this.#delete(value);
     } catch (e) {
       throw fromNative(e);
     }
@@ -133,13 +142,7 @@ class ExistingIds {
    */
   #walk(entries = false) {
     const idSet = this.#idSet;
-    const readPage = (from, size) => {
-      try {
-        return idsPage(idSet, from, size);
-      } catch (e) {
-        throw fromNative(e);
-      }
-    };
+    const readPage = (from, size) => page(idSet, from, size);
     return /** @type {any} */ (new IdsIterator(readPage, this.#changes, this.#added, entries));
   }
 
@@ -173,13 +176,7 @@ class ExistingIds {
     const out = [];
     let from = 0;
     for (;;) {
-      let page;
-      try {
-        page = idsPage(this.#idSet, from, PAGE_ENTRIES);
-      } catch (e) {
-        throw fromNative(e);
-      }
-      const { text, lens, positions, done } = page;
+      const { text, lens, positions, done } = page(this.#idSet, from, PAGE_ENTRIES);
       const n = lens.length;
       for (let i = 0, p = 0; i < n; i++) out.push(text.slice(p, (p += lens[i])));
       if (done || n === 0) break;

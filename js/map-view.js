@@ -7,7 +7,7 @@ const { CUSTOM, lazy } = require("./lazy.js");
 const { PAGE_ENTRIES } = require("./internal.js");
 const { fromNative } = require("./errors.js");
 const { ITERATOR_PROTOTYPE } = require("./iterator-prototype.js");
-const { DROPS_LONE_SURROGATES, lookupSees } = require("./well-formed.js");
+const { lookupSees } = require("./well-formed.js");
 
 // Loaded on first use: a load does not print (a cheaper `require`).
 const inspect = lazy(() => require("./inspect.js"));
@@ -127,7 +127,7 @@ class MapView {
   }
 
   get(key) {
-    if (typeof key !== "string" || (DROPS_LONE_SURROGATES && !lookupSees(key))) return undefined;
+    if (typeof key !== "string" || !lookupSees(key)) return undefined;
     try {
       return this.#get(key);
     } catch (e) {
@@ -136,7 +136,7 @@ class MapView {
   }
 
   has(key) {
-    if (typeof key !== "string" || (DROPS_LONE_SURROGATES && !lookupSees(key))) return false;
+    if (typeof key !== "string" || !lookupSees(key)) return false;
     try {
       return this.#has(key);
     } catch (e) {

@@ -22,12 +22,12 @@ const wellFormed =
     ? (/** @type {string} */ text) => text.toWellFormed()
     : (/** @type {string} */ text) => text.replace(LONE_SURROGATES, "\uFFFD");
 
-/** Whether this engine drops a trailing lone surrogate when it hands a string to the addon (asked
- * once, of the addon: "a\uD800" then reads as "a"). The lookups then check keys here first. */
-const DROPS_LONE_SURROGATES = hashText("a\uD800") === hashText("a");
+/**
+ * Whether a native lookup sees `key` as it is (else no stored id can equal it: it has a lone
+ * surrogate this engine would drop). Only an engine that drops a trailing lone surrogate on its
+ * way to the addon checks anything (asked once, of the addon: "a\uD800" then reads as "a").
+ * @type {(key: string) => boolean}
+ */
+const lookupSees = hashText("a\uD800") === hashText("a") ? isWellFormed : () => true;
 
-/** Whether a native lookup sees `key` as it is (else no stored id can equal it: it has a lone
- * surrogate this engine would drop). */
-const lookupSees = DROPS_LONE_SURROGATES ? isWellFormed : () => true;
-
-module.exports = { isWellFormed, wellFormed, DROPS_LONE_SURROGATES, lookupSees };
+module.exports = { isWellFormed, wellFormed, lookupSees };

@@ -182,8 +182,7 @@ where
             Ok(b) => b,
             Err(e) => {
                 let mut err = from_lance(&e, &table_path, "reading the table");
-                let projection: Vec<&str> = projection.iter().map(String::as_str).collect();
-                if let Some(files) = unreadable_fragment(&ds, &projection).await {
+                if let Some(files) = unreadable_fragment(&ds, &projection, opts.batch_size).await {
                     err.message
                         .push_str(&format!("; the unreadable files: {files}"));
                 }
@@ -409,14 +408,16 @@ pub fn remote_options(
 
 /// The first fragment that fails to scan on its own, named by its files (only called after a scan
 /// failed, to say which files are damaged).
-async fn unreadable_fragment(ds: &lance::Dataset, projection: &[&str]) -> Option<String> {
+async fn unreadable_fragment(
+    ds: &lance::Dataset,
+    projection: &[String],
+    batch_size: usize,
+) -> Option<String> {
     for fragment in ds.get_fragments() {
         let meta = fragment.metadata().clone();
-        let mut scanner = ds.scan();
-        scanner.project(projection).ok()?;
-        scanner.with_fragments(vec![meta.clone()]);
         let readable = async {
-            let mut stream = scanner.try_into_stream().await?;
+            let mut stream =
+                ordered_scan(ds, projection, batch_size, Some(vec![meta.clone()])).await?;
             while let Some(batch) = stream.next().await {
                 batch?;
             }
