@@ -344,3 +344,25 @@ describe("existingIds behaves like a JS Set", () => {
     expect(b.existingIds.has("doc1#0")).toBe(true);
   });
 });
+
+describe("require loads what a load needs, the rest on first use", () => {
+  test("planChanges, the Set methods and printing are loaded when first called", () => {
+    const index = join(import.meta.dir, "..", "index.js");
+    const script = `
+      const api = require(${JSON.stringify(index)});
+      const loaded = () => ["plan-changes", "pack-items", "set-methods", "inspect"].filter((m) =>
+        Object.keys(require.cache).some((k) => k.endsWith("/js/" + m + ".js")));
+      const before = loaded();
+      const m = api.emptyHashMaps();
+      m.existingIds.union(new Set(["x"]));
+      require("node:util").inspect(m.baseHashMap);
+      api.planChanges(m, []).then(() => console.log(JSON.stringify([before, loaded()])));`;
+    for (const runtime of [process.execPath, "node"]) {
+      const out = Bun.spawnSync([runtime, "-e", script]);
+      expect([runtime, JSON.parse(out.stdout.toString())]).toEqual([
+        runtime,
+        [[], ["plan-changes", "pack-items", "set-methods", "inspect"]],
+      ]);
+    }
+  });
+});
