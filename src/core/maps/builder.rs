@@ -46,7 +46,8 @@ const BASE_TABLE_SHARE: usize = 16;
 impl MapsBuilder {
     /// A builder sized for a table of `expected_rows` rows: checks the limits first (2^32 - 1
     /// distinct ids), then reserves its memory without ever aborting: `E_TOO_LARGE` past the
-    /// limits, `E_NO_MEMORY` when the memory cannot be had.
+    /// limits, `E_NO_MEMORY` when the memory cannot be had. The large arrays are touched here,
+    /// so their page faults are not taken row by row.
     pub fn for_rows(expected_rows: u64) -> Result<Self, CodedError> {
         if expected_rows >= u32::MAX as u64 {
             return Err(CodedError::new(

@@ -1,6 +1,6 @@
 //! All distinct ids in one byte buffer, addressed by a dense `u32` index.
 
-use crate::core::error::{try_reserve, CodedError, ErrorCode};
+use crate::core::error::{try_reserve, try_reserve_touched, CodedError, ErrorCode};
 
 /// Ids stored back to back; id `i` is `bytes[ends[i-1]..ends[i]]`.
 #[derive(Default)]
@@ -17,11 +17,12 @@ impl IdArena {
         }
     }
 
-    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
+    /// [`Self::with_capacity`], its memory touched, failing with `E_NO_MEMORY` instead of
+    /// aborting.
     pub fn try_with_capacity(ids: usize, bytes: usize) -> Result<Self, CodedError> {
         let mut arena = IdArena::default();
-        try_reserve(&mut arena.bytes, bytes, "the id text")?;
-        try_reserve(&mut arena.ends, ids, "the id index")?;
+        try_reserve_touched(&mut arena.bytes, bytes, 0, "the id text")?;
+        try_reserve_touched(&mut arena.ends, ids, 0, "the id index")?;
         Ok(arena)
     }
 

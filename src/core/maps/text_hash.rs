@@ -206,10 +206,11 @@ impl HashStore {
         }
     }
 
-    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
+    /// [`Self::with_capacity`], its memory touched, failing with `E_NO_MEMORY` instead of
+    /// aborting.
     pub fn try_with_capacity(n: usize) -> Result<Self, crate::core::error::CodedError> {
         let mut digests = Vec::new();
-        crate::core::error::try_reserve(&mut digests, n, "the stored hashes")?;
+        crate::core::error::try_reserve_touched(&mut digests, n, [0; 32], "the stored hashes")?;
         Ok(HashStore {
             digests,
             is_other: BitVec::try_with_capacity(n)?,

@@ -110,17 +110,31 @@ async fn load_unnamed(
         .then(|| (rows_tx, control.progress_every.max(1)));
     let located = target(path, opts)?;
     let id_column = opts.id_column.clone();
-    let builder = tokio::task::spawn_blocking(move || build_from(rx, &id_column, progress));
+    // The row count reaches the builder before the first batch: it takes its memory while the
+    // scan reads that batch.
+    let (total_tx, total_rx) = tokio::sync::oneshot::channel::<u64>();
+    let builder =
+        tokio::task::spawn_blocking(move || build_from(total_rx, rx, &id_column, progress));
+    let counted = move |total| {
+        // Fails only when the builder is gone, which is reported below.
+        let _ = total_tx.send(total);
+    };
 
-    let scanned = scan_located(located, opts, control, |total, ids, text_hashes| {
-        let tx = tx.clone();
-        async move {
-            // A send fails only when the builder stopped on an error, which is reported below.
-            tx.send((total, ids, text_hashes))
-                .await
-                .map_err(|_| CodedError::new(ErrorCode::Internal, "the build stopped"))
-        }
-    });
+    let scanned = scan_located(
+        located,
+        opts,
+        control,
+        counted,
+        |total, ids, text_hashes| {
+            let tx = tx.clone();
+            async move {
+                // A send fails only when the builder stopped on an error, which is reported below.
+                tx.send((total, ids, text_hashes))
+                    .await
+                    .map_err(|_| CodedError::new(ErrorCode::Internal, "the build stopped"))
+            }
+        },
+    );
     // Forward progress from the builder to the callback while the scan runs.
     let mut last_reported = 0u64;
     let scanned = {
@@ -168,13 +182,18 @@ async fn load_unnamed(
     })
 }
 
-/// The builder side: takes batches in order until the channel closes.
+/// The builder side: sized once the row count arrives (never, for a missing table or a scan that
+/// failed before counting), then takes batches in order until the channel closes.
 fn build_from(
+    total: tokio::sync::oneshot::Receiver<u64>,
     mut rx: tokio::sync::mpsc::Receiver<(u64, StrColumn, StrColumn)>,
     id_column: &str,
     progress: Option<(tokio::sync::mpsc::UnboundedSender<(u64, u64)>, u64)>,
 ) -> Result<Option<MapsBuilder>, CodedError> {
-    let mut maps: Option<MapsBuilder> = None;
+    let mut maps: Option<MapsBuilder> = match total.blocking_recv() {
+        Ok(total) => Some(MapsBuilder::for_rows(total)?),
+        Err(_) => None,
+    };
     let mut last_progress = 0u64;
     while let Some((total, ids, text_hashes)) = rx.blocking_recv() {
         let maps = match &mut maps {

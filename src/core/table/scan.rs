@@ -33,7 +33,7 @@ where
     F: FnMut(u64, StrColumn, StrColumn) -> Fut,
     Fut: std::future::Future<Output = Result<(), CodedError>>,
 {
-    scan_located(target(path, opts)?, opts, control, visit).await
+    scan_located(target(path, opts)?, opts, control, |_| {}, visit).await
 }
 
 /// Checks the options and finds what `path` (with `opts.table_name`) names, creating nothing.
@@ -58,11 +58,13 @@ pub fn target(path: &str, opts: &LoadOptions) -> Result<Located, CodedError> {
     locate(path, opts.table_name.as_deref())
 }
 
-/// [`scan`] of what [`target`] found.
+/// [`scan`] of what [`target`] found; `counted(total_rows)` is called once the table is open and
+/// counted, before its first batch is read.
 pub async fn scan_located<F, Fut>(
     located: Located,
     opts: &LoadOptions,
     control: &Control,
+    counted: impl FnOnce(u64),
     mut visit: F,
 ) -> Result<Scanned, CodedError>
 where
@@ -129,6 +131,7 @@ where
     let total = until_aborted(control, wait, ds.count_rows(None))
         .await?
         .map_err(|e| from_lance(&e, &table_path, "counting rows"))? as u64;
+    counted(total);
     let projection: Vec<String> = if opts.id_column == opts.hash_column {
         vec![opts.id_column.clone()]
     } else {
