@@ -163,18 +163,23 @@ where
     .await?
     .map_err(|e| from_lance(&e, &table_path, "starting the scan"))?;
     let mut reading_ahead: Option<ReadAhead> = None;
+    let mut passed = 0u64;
     loop {
         let batch = match &mut reading_ahead {
             None => until_aborted(control, wait, stream.next()).await?,
             Some(r) => until_aborted(control, wait, r.batches.recv()).await?,
         };
         let Some(batch) = batch else {
-            // This range is over: the next one's batches, read ahead meanwhile; and one more
-            // range starts reading ahead.
-            match ahead.pop_front() {
+            // This range is over: the next one's batches, read ahead meanwhile (or, with one
+            // core, nothing is read ahead: the next range starts now); then the window of one
+            // range read ahead per other core is filled again.
+            match ahead.pop_front().or_else(|| ranges.next().map(start)) {
                 Some(next) => {
                     reading_ahead = Some(next);
-                    ahead.extend(ranges.next().map(start));
+                    while ahead.len() + 1 < cores {
+                        let Some(range) = ranges.next() else { break };
+                        ahead.push_back(start(range));
+                    }
                     continue;
                 }
                 None => break,
@@ -203,9 +208,17 @@ where
         };
         let ids = column(&opts.id_column)?;
         let text_hashes = column(&opts.hash_column)?;
+        passed += ids.len() as u64;
         visit(total, ids, text_hashes).await?;
     }
     control.check()?;
+    // Never partial maps: the batches passed on must be every row the table counts.
+    if passed != total {
+        return Err(CodedError::new(
+            ErrorCode::Internal,
+            format!("the scan passed on {passed} rows of the {total} the table counts"),
+        ));
+    }
     Ok(Scanned {
         found: true,
         version: Some(version),
