@@ -170,6 +170,13 @@ where
             Some(r) => until_aborted(control, wait, r.batches.recv()).await?,
         };
         let Some(batch) = batch else {
+            // A read ahead whose task panicked ends its batches early: that is an error, not the
+            // end of its range.
+            if let Some(r) = &mut reading_ahead {
+                if let Some(err) = r.panicked().await {
+                    return Err(err);
+                }
+            }
             // This range is over: the next one's batches, read ahead meanwhile (or, with one
             // core, nothing is read ahead: the next range starts now); then the window of one
             // range read ahead per other core is filled again.
@@ -190,9 +197,18 @@ where
             Ok(b) => b,
             Err(e) => {
                 let mut err = from_lance(&e, &table_path, "reading the table");
-                if let Some(files) = unreadable_fragment(&ds, &projection, opts.batch_size).await {
-                    err.message
-                        .push_str(&format!("; the unreadable files: {files}"));
+                // The reads ahead stop before the table is read again, fragment by fragment, for
+                // the damaged files; that read stops on an abort, and on an object store that
+                // stops answering (the error then goes without the list).
+                drop((ahead, reading_ahead, stream));
+                let diagnosis = unreadable_fragment(&ds, &projection, opts.batch_size);
+                match until_aborted(control, wait, diagnosis).await {
+                    Ok(Some(files)) => err
+                        .message
+                        .push_str(&format!("; the unreadable files: {files}")),
+                    Ok(None) => {}
+                    Err(stopped) if stopped.code == ErrorCode::Aborted => return Err(stopped),
+                    Err(_) => {}
                 }
                 return Err(err);
             }
@@ -235,8 +251,9 @@ fn scan_cores() -> usize {
         .clamp(1, 4)
 }
 
-/// Rows per range of fragments at most (a range read ahead may wait in memory whole: ~15 MB of
-/// the two columns of a service's table).
+/// Rows per range of fragments at most, unless one fragment has more; and the most rows of a
+/// range read ahead that wait in memory, whatever its fragments' size (~15 MB of the two columns
+/// of a service's table).
 const RANGE_ROWS: usize = 1 << 17;
 
 /// `fragments`, in order, cut into at most `n` ranges of about as many rows each (no range
@@ -285,10 +302,21 @@ async fn ordered_scan(
 type Batch = lance::Result<arrow_array::RecordBatch>;
 
 /// A range of fragments being read ahead on the runtime, its batches kept in order until the
-/// ranges before it are passed on. Dropped, it stops the read.
+/// ranges before it are passed on (at most [`RANGE_ROWS`] rows of them wait; then the read waits
+/// too). Dropped, it stops the read.
 struct ReadAhead {
-    batches: tokio::sync::mpsc::UnboundedReceiver<Batch>,
+    batches: tokio::sync::mpsc::Receiver<Batch>,
     task: tokio::task::JoinHandle<()>,
+}
+
+impl ReadAhead {
+    /// Once its batches have run out: the panic that ended the read early, if one did.
+    async fn panicked(&mut self) -> Option<CodedError> {
+        match (&mut self.task).await {
+            Err(e) if e.is_panic() => Some(crate::core::error::from_panic(&*e.into_panic())),
+            _ => None,
+        }
+    }
 }
 
 impl Drop for ReadAhead {
@@ -303,19 +331,19 @@ fn read_ahead(
     batch_size: usize,
     fragments: Vec<Fragment>,
 ) -> ReadAhead {
-    let (tx, batches) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, batches) = tokio::sync::mpsc::channel(RANGE_ROWS.div_ceil(batch_size.max(1)));
     let task = tokio::spawn(async move {
         let mut stream = match ordered_scan(&ds, &projection, batch_size, Some(fragments)).await {
             Ok(s) => s,
             Err(e) => {
-                let _ = tx.send(Err(e));
+                let _ = tx.send(Err(e)).await;
                 return;
             }
         };
         while let Some(batch) = stream.next().await {
             let failed = batch.is_err();
             // The receiver is gone: the load stopped.
-            if tx.send(batch).is_err() || failed {
+            if tx.send(batch).await.is_err() || failed {
                 return;
             }
         }
