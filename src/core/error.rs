@@ -118,22 +118,6 @@ impl std::error::Error for CodedError {}
 
 /// Reserves room for `additional` more elements in `v`, or fails with `E_NO_MEMORY` naming `what`
 /// (an allocation failure is otherwise an abort no `catch_unwind` can catch).
-/// [`try_reserve`] of an empty `v`, then every page of the reservation written once, so that
-/// the page faults of fresh memory are taken now, not row by row later (a load reserves its
-/// large arrays while the scan reads its first batch: bench/README.md, "The cold path").
-pub fn try_reserve_touched<T: Clone>(
-    v: &mut Vec<T>,
-    additional: usize,
-    zero: T,
-    what: &str,
-) -> Result<(), CodedError> {
-    try_reserve(v, additional, what)?;
-    let capacity = v.capacity();
-    v.resize(capacity, zero);
-    v.clear();
-    Ok(())
-}
-
 pub fn try_reserve<T>(v: &mut Vec<T>, additional: usize, what: &str) -> Result<(), CodedError> {
     v.try_reserve_exact(additional).map_err(|_| {
         CodedError::new(

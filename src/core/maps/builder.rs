@@ -6,6 +6,7 @@ use super::hash_maps_data::{base_hash_tag, find_in_base_table, HashMapsData};
 use super::id_arena::IdArena;
 use super::id_table::IdTable;
 use super::text_hash::HashStore;
+use super::touch::Touched;
 use crate::core::error::{CodedError, ErrorCode};
 use crate::core::table::columns::StrColumn;
 use foldhash::fast::RandomState;
@@ -34,6 +35,8 @@ pub struct MapsBuilder {
     rows: u64,
     /// Per row of the current batch: hash of the id, hash of its base, length of its base.
     batch_key_hashes: Vec<(u64, u64, usize)>,
+    /// How far [`MapsBuilder::touch_ahead`] has got in the id text, the id index and the digests.
+    touched: ([Touched; 2], Touched),
 }
 
 /// How many rows ahead [`MapsBuilder::push_batch`] asks for the hash table lines.
@@ -46,8 +49,7 @@ const BASE_TABLE_SHARE: usize = 16;
 impl MapsBuilder {
     /// A builder sized for a table of `expected_rows` rows: checks the limits first (2^32 - 1
     /// distinct ids), then reserves its memory without ever aborting: `E_TOO_LARGE` past the
-    /// limits, `E_NO_MEMORY` when the memory cannot be had. The large arrays are touched here,
-    /// so their page faults are not taken row by row.
+    /// limits, `E_NO_MEMORY` when the memory cannot be had.
     pub fn for_rows(expected_rows: u64) -> Result<Self, CodedError> {
         if expected_rows >= u32::MAX as u64 {
             return Err(CodedError::new(
@@ -77,6 +79,7 @@ impl MapsBuilder {
             hasher: RandomState::default(),
             rows: 0,
             batch_key_hashes: Vec::new(),
+            touched: Default::default(),
         })
     }
 
@@ -93,11 +96,21 @@ impl MapsBuilder {
             hasher: RandomState::default(),
             rows: 0,
             batch_key_hashes: Vec::new(),
+            touched: Default::default(),
         }
     }
 
     pub fn rows(&self) -> u64 {
         self.rows
+    }
+
+    /// Takes the page faults of up to `pages` more pages of the large arrays' reserved memory
+    /// (see [`super::touch`]): for a caller that would otherwise wait for the next batch. True
+    /// while there is more to touch.
+    pub fn touch_ahead(&mut self, mut pages: usize) -> bool {
+        let (ids, digests) = &mut self.touched;
+        !(self.ids.touch_spare(ids, &mut pages)
+            && self.text_hashes.touch_spare(digests, &mut pages))
     }
 
     /// Adds the rows of a batch in order: `ids` must hold no nulls. The same as [`Self::push_row`]
@@ -233,6 +246,7 @@ impl MapsBuilder {
             hasher,
             rows,
             batch_key_hashes: _,
+            touched: _,
         } = self;
         let base_first = RankedBits::new(base_first);
         // Per base (in base order): has more than one row.

@@ -1,6 +1,7 @@
 //! All distinct ids in one byte buffer, addressed by a dense `u32` index.
 
-use crate::core::error::{try_reserve, try_reserve_touched, CodedError, ErrorCode};
+use super::touch::{touch_spare, Touched};
+use crate::core::error::{try_reserve, CodedError, ErrorCode};
 
 /// Ids stored back to back; id `i` is `bytes[ends[i-1]..ends[i]]`.
 #[derive(Default)]
@@ -17,13 +18,18 @@ impl IdArena {
         }
     }
 
-    /// [`Self::with_capacity`], its memory touched, failing with `E_NO_MEMORY` instead of
-    /// aborting.
+    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
     pub fn try_with_capacity(ids: usize, bytes: usize) -> Result<Self, CodedError> {
         let mut arena = IdArena::default();
-        try_reserve_touched(&mut arena.bytes, bytes, 0, "the id text")?;
-        try_reserve_touched(&mut arena.ends, ids, 0, "the id index")?;
+        try_reserve(&mut arena.bytes, bytes, "the id text")?;
+        try_reserve(&mut arena.ends, ids, "the id index")?;
         Ok(arena)
+    }
+
+    /// [`touch_spare`] of the id text, then of the id index. True once both are touched.
+    pub fn touch_spare(&mut self, at: &mut [Touched; 2], pages: &mut usize) -> bool {
+        touch_spare(&mut self.bytes, &mut at[0], pages, 0)
+            && touch_spare(&mut self.ends, &mut at[1], pages, 0)
     }
 
     pub fn len(&self) -> usize {

@@ -15,3 +15,4 @@ pub mod id_set;
 pub mod id_table;
 pub mod prefetch;
 pub mod text_hash;
+pub mod touch;

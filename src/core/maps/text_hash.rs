@@ -206,11 +206,10 @@ impl HashStore {
         }
     }
 
-    /// [`Self::with_capacity`], its memory touched, failing with `E_NO_MEMORY` instead of
-    /// aborting.
+    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
     pub fn try_with_capacity(n: usize) -> Result<Self, crate::core::error::CodedError> {
         let mut digests = Vec::new();
-        crate::core::error::try_reserve_touched(&mut digests, n, [0; 32], "the stored hashes")?;
+        crate::core::error::try_reserve(&mut digests, n, "the stored hashes")?;
         Ok(HashStore {
             digests,
             is_other: BitVec::try_with_capacity(n)?,
@@ -220,6 +219,11 @@ impl HashStore {
 
     pub fn len(&self) -> usize {
         self.digests.len()
+    }
+
+    /// [`super::touch::touch_spare`] of the digests. True once they are touched.
+    pub fn touch_spare(&mut self, at: &mut super::touch::Touched, pages: &mut usize) -> bool {
+        super::touch::touch_spare(&mut self.digests, at, pages, [0; 32])
     }
 
     pub fn is_empty(&self) -> bool {
