@@ -6,7 +6,7 @@ use super::hash_maps_data::{base_hash_tag, find_in_base_table, HashMapsData};
 use super::id_arena::IdArena;
 use super::id_table::IdTable;
 use super::text_hash::HashStore;
-use super::touch::Touched;
+use super::touch::{RowsSeen, Touched};
 use crate::core::error::{CodedError, ErrorCode};
 use crate::core::table::columns::StrColumn;
 use foldhash::fast::RandomState;
@@ -33,6 +33,8 @@ pub struct MapsBuilder {
     multi_rows: Vec<(u32, u32)>,
     hasher: RandomState,
     rows: u64,
+    /// The rows the builder was sized for.
+    expected_rows: u64,
     /// Per row of the current batch: hash of the id, hash of its base, length of its base.
     batch_key_hashes: Vec<(u64, u64, usize)>,
     /// How far [`MapsBuilder::touch_ahead`] has got in the id text, the id index and the digests.
@@ -78,6 +80,7 @@ impl MapsBuilder {
             multi_rows: Vec::new(),
             hasher: RandomState::default(),
             rows: 0,
+            expected_rows,
             batch_key_hashes: Vec::new(),
             touched: Default::default(),
         })
@@ -95,6 +98,7 @@ impl MapsBuilder {
             multi_rows: Vec::new(),
             hasher: RandomState::default(),
             rows: 0,
+            expected_rows: expected_rows as u64,
             batch_key_hashes: Vec::new(),
             touched: Default::default(),
         }
@@ -104,13 +108,17 @@ impl MapsBuilder {
         self.rows
     }
 
-    /// Takes the page faults of up to `pages` more pages of the large arrays' reserved memory
-    /// (see [`super::touch`]): for a caller that would otherwise wait for the next batch. True
-    /// while there is more to touch.
+    /// Takes the page faults of up to `pages` more pages of the large arrays' reserved memory, a
+    /// window ahead of what the rows filled (see [`super::touch`]): for a caller that would
+    /// otherwise wait for the next batch. True while there is more to touch in the window.
     pub fn touch_ahead(&mut self, mut pages: usize) -> bool {
         let (ids, digests) = &mut self.touched;
-        !(self.ids.touch_spare(ids, &mut pages)
-            && self.text_hashes.touch_spare(digests, &mut pages))
+        let rows = RowsSeen {
+            done: self.rows,
+            expected: self.expected_rows,
+        };
+        !(self.ids.touch_spare(ids, rows, &mut pages)
+            && self.text_hashes.touch_spare(digests, rows, &mut pages))
     }
 
     /// Adds the rows of a batch in order: `ids` must hold no nulls. The same as [`Self::push_row`]
@@ -245,6 +253,7 @@ impl MapsBuilder {
             mut multi_rows,
             hasher,
             rows,
+            expected_rows: _,
             batch_key_hashes: _,
             touched: _,
         } = self;

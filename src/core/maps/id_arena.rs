@@ -1,6 +1,6 @@
 //! All distinct ids in one byte buffer, addressed by a dense `u32` index.
 
-use super::touch::{touch_spare, Touched};
+use super::touch::{touch_spare, RowsSeen, Touched};
 use crate::core::error::{try_reserve, CodedError, ErrorCode};
 
 /// Ids stored back to back; id `i` is `bytes[ends[i-1]..ends[i]]`.
@@ -27,9 +27,14 @@ impl IdArena {
     }
 
     /// [`touch_spare`] of the id text, then of the id index. True once both are touched.
-    pub fn touch_spare(&mut self, at: &mut [Touched; 2], pages: &mut usize) -> bool {
-        touch_spare(&mut self.bytes, &mut at[0], pages, 0)
-            && touch_spare(&mut self.ends, &mut at[1], pages, 0)
+    pub fn touch_spare(
+        &mut self,
+        at: &mut [Touched; 2],
+        rows: RowsSeen,
+        pages: &mut usize,
+    ) -> bool {
+        touch_spare(&mut self.bytes, &mut at[0], rows, pages, 0)
+            && touch_spare(&mut self.ends, &mut at[1], rows, pages, 0)
     }
 
     pub fn len(&self) -> usize {

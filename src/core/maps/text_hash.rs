@@ -222,8 +222,13 @@ impl HashStore {
     }
 
     /// [`super::touch::touch_spare`] of the digests. True once they are touched.
-    pub fn touch_spare(&mut self, at: &mut super::touch::Touched, pages: &mut usize) -> bool {
-        super::touch::touch_spare(&mut self.digests, at, pages, [0; 32])
+    pub fn touch_spare(
+        &mut self,
+        at: &mut super::touch::Touched,
+        rows: super::touch::RowsSeen,
+        pages: &mut usize,
+    ) -> bool {
+        super::touch::touch_spare(&mut self.digests, at, rows, pages, [0; 32])
     }
 
     pub fn is_empty(&self) -> bool {

@@ -231,6 +231,8 @@ fn build_from(
             ));
         }
         maps.push_batch(&ids, &text_hashes)?;
+        // The rows moved the window of memory to touch on.
+        touching = true;
         if let Some((tx, every)) = &progress {
             if maps.rows() - last_progress >= *every {
                 last_progress = maps.rows();

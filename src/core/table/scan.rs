@@ -256,6 +256,10 @@ fn scan_cores() -> usize {
 /// of a service's table).
 const RANGE_ROWS: usize = 1 << 17;
 
+/// The bytes a scan's reads may fetch ahead of its decoding: about two ranges of the two columns
+/// of a service's table.
+const IO_BUFFER_BYTES: u64 = 32 << 20;
+
 /// `fragments`, in order, cut into at most `n` ranges of about as many rows each (no range
 /// empty; one range when there is one fragment).
 fn fragment_ranges(fragments: Vec<Fragment>, n: usize) -> Vec<Vec<Fragment>> {
@@ -293,6 +297,9 @@ async fn ordered_scan(
     let mut scanner = ds.scan();
     scanner.project(projection)?;
     scanner.batch_size(batch_size);
+    // What lance fetches ahead of the decoding, whether or not the batches are taken (2 GiB by
+    // default): a range read ahead keeps fetching while its batches wait.
+    scanner.io_buffer_size(IO_BUFFER_BYTES);
     if let Some(fragments) = fragments {
         scanner.with_fragments(fragments);
     }
@@ -302,8 +309,8 @@ async fn ordered_scan(
 type Batch = lance::Result<arrow_array::RecordBatch>;
 
 /// A range of fragments being read ahead on the runtime, its batches kept in order until the
-/// ranges before it are passed on (at most [`RANGE_ROWS`] rows of them wait; then the read waits
-/// too). Dropped, it stops the read.
+/// ranges before it are passed on: at most [`RANGE_ROWS`] decoded rows wait, and lance fetches
+/// at most [`IO_BUFFER_BYTES`] ahead of its decoding. Dropped, it stops the read.
 struct ReadAhead {
     batches: tokio::sync::mpsc::Receiver<Batch>,
     task: tokio::task::JoinHandle<()>,
