@@ -101,7 +101,7 @@ async fn load_unnamed(
     opts: &LoadOptions,
     control: &Control,
 ) -> Result<Loaded, CodedError> {
-    let (tx, rx) = tokio::sync::mpsc::channel::<(u64, StrColumn, StrColumn)>(4);
+    let (tx, rx) = tokio::sync::mpsc::channel::<(StrColumn, StrColumn)>(4);
     // The progress callback stays here; the builder reports its row counts through a channel.
     let (rows_tx, mut rows_rx) = tokio::sync::mpsc::unbounded_channel::<(u64, u64)>();
     let progress = control
@@ -120,21 +120,15 @@ async fn load_unnamed(
         let _ = total_tx.send(total);
     };
 
-    let scanned = scan_located(
-        located,
-        opts,
-        control,
-        counted,
-        |total, ids, text_hashes| {
-            let tx = tx.clone();
-            async move {
-                // A send fails only when the builder stopped on an error, which is reported below.
-                tx.send((total, ids, text_hashes))
-                    .await
-                    .map_err(|_| CodedError::new(ErrorCode::Internal, "the build stopped"))
-            }
-        },
-    );
+    let scanned = scan_located(located, opts, control, counted, |_, ids, text_hashes| {
+        let tx = tx.clone();
+        async move {
+            // A send fails only when the builder stopped on an error, which is reported below.
+            tx.send((ids, text_hashes))
+                .await
+                .map_err(|_| CodedError::new(ErrorCode::Internal, "the build stopped"))
+        }
+    });
     // Forward progress from the builder to the callback while the scan runs.
     let mut last_reported = 0u64;
     let scanned = {
@@ -190,35 +184,30 @@ const TOUCH_PAGES: usize = 64;
 /// is waiting, it takes the page faults of its arrays ahead of the rows that will fill them.
 fn build_from(
     total: tokio::sync::oneshot::Receiver<u64>,
-    mut rx: tokio::sync::mpsc::Receiver<(u64, StrColumn, StrColumn)>,
+    mut rx: tokio::sync::mpsc::Receiver<(StrColumn, StrColumn)>,
     id_column: &str,
     progress: Option<(tokio::sync::mpsc::UnboundedSender<(u64, u64)>, u64)>,
 ) -> Result<Option<MapsBuilder>, CodedError> {
     use tokio::sync::mpsc::error::TryRecvError;
-    let mut maps: Option<MapsBuilder> = match total.blocking_recv() {
-        Ok(total) => Some(MapsBuilder::for_rows(total)?),
-        Err(_) => None,
+    // The scan counts the rows before it passes on any batch: without a count, none comes.
+    let Ok(total) = total.blocking_recv() else {
+        return Ok(None);
     };
+    let mut maps = MapsBuilder::for_rows(total)?;
     let mut last_progress = 0u64;
     let mut touching = true;
     loop {
         let next = match rx.try_recv() {
             Ok(batch) => Some(batch),
             Err(TryRecvError::Disconnected) => None,
-            Err(TryRecvError::Empty) => match &mut maps {
-                Some(m) if touching => {
-                    touching = m.touch_ahead(TOUCH_PAGES);
-                    continue;
-                }
-                _ => rx.blocking_recv(),
-            },
+            Err(TryRecvError::Empty) if touching => {
+                touching = maps.touch_ahead(TOUCH_PAGES);
+                continue;
+            }
+            Err(TryRecvError::Empty) => rx.blocking_recv(),
         };
-        let Some((total, ids, text_hashes)) = next else {
+        let Some((ids, text_hashes)) = next else {
             break;
-        };
-        let maps = match &mut maps {
-            Some(m) => m,
-            None => maps.insert(MapsBuilder::for_rows(total)?),
         };
         if ids.null_count() > 0 {
             let i = (0..ids.len()).find(|&i| ids.get(i).is_none()).unwrap_or(0);
@@ -240,5 +229,5 @@ fn build_from(
             }
         }
     }
-    Ok(maps)
+    Ok(Some(maps))
 }
