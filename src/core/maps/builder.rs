@@ -130,6 +130,14 @@ impl MapsBuilder {
         text_hashes: &StrColumn,
     ) -> Result<(), CodedError> {
         let n = ids.len();
+        if self.rows == 0 && n > 0 {
+            // The first batch shows how long the ids are: the text is sized for the whole table at
+            // that length (and an eighth more) now, while it is empty, rather than copied into a
+            // larger buffer late in the load.
+            let total = ids.value_bytes() as u128 * self.expected_rows as u128 / n as u128;
+            let total = usize::try_from(total + total / 8).unwrap_or(usize::MAX);
+            self.ids.reserve_text(total);
+        }
         let mut hs = std::mem::take(&mut self.batch_key_hashes);
         hs.clear();
         hs.extend((0..n).map(|i| self.row_key_hashes(ids.get_non_null(i).as_bytes())));
@@ -311,6 +319,33 @@ mod tests {
             let e = MapsBuilder::for_rows(rows).err().expect("refused");
             assert_eq!(e.code, ErrorCode::TooLarge, "{rows}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn the_id_text_is_sized_for_the_whole_table_from_the_first_batch() {
+        use arrow_array::{ArrayRef, StringArray};
+        use std::sync::Arc;
+        let column = |values: Vec<String>| {
+            let array: ArrayRef = Arc::new(StringArray::from(values));
+            StrColumn::new(&array, "id").unwrap()
+        };
+        // 40-byte ids, where the builder reserved 24 bytes a row: after the first batch of 1,000
+        // of 100,000 rows, the text holds the whole table's ids (and an eighth more) unmoved.
+        let id = |i: usize| format!("{i:0>40}");
+        let mut b = MapsBuilder::for_rows(100_000).unwrap();
+        assert!(b.ids.text_capacity() < 40 * 100_000);
+        let first = column((0..1000).map(id).collect());
+        let hashes = column((0..1000).map(|_| "0".repeat(64)).collect());
+        b.push_batch(&first, &hashes).unwrap();
+        let capacity = b.ids.text_capacity();
+        assert!(capacity >= 45 * 100_000, "{capacity}");
+        let next = column((1000..100_000).map(id).collect());
+        let hashes = column((1000..100_000).map(|_| "0".repeat(64)).collect());
+        b.push_batch(&next, &hashes).unwrap();
+        assert_eq!(b.ids.text_capacity(), capacity);
+        let data = b.finish();
+        assert_eq!(data.id_count(), 100_000);
+        assert_eq!(data.id(99_999), id(99_999));
     }
 
     #[test]

@@ -37,6 +37,21 @@ impl IdArena {
             && touch_spare(&mut self.ends, &mut at[1], rows, pages, 0)
     }
 
+    /// Makes room for `total` bytes of id text in all (at most the 4 GiB the arena can address),
+    /// when it is short of that. A hint: when the memory cannot be had, the text grows as ids
+    /// come, and fails there.
+    pub fn reserve_text(&mut self, total: usize) {
+        let total = total.min(u32::MAX as usize);
+        if total > self.bytes.capacity() {
+            let _ = self.bytes.try_reserve_exact(total - self.bytes.len());
+        }
+    }
+
+    /// Bytes of id text the arena holds without moving.
+    pub fn text_capacity(&self) -> usize {
+        self.bytes.capacity()
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }

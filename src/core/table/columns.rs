@@ -56,6 +56,17 @@ impl StrColumn {
         self.len() == 0
     }
 
+    /// Bytes of text of all values together.
+    pub fn value_bytes(&self) -> usize {
+        fn span<O: arrow_array::OffsetSizeTrait>(o: &[O]) -> usize {
+            (o[o.len() - 1] - o[0]).as_usize()
+        }
+        match self {
+            StrColumn::Utf8(a) => span(a.value_offsets()),
+            StrColumn::Large(a) => span(a.value_offsets()),
+        }
+    }
+
     pub fn null_count(&self) -> usize {
         match self {
             StrColumn::Utf8(a) => a.null_count(),
