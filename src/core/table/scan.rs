@@ -153,8 +153,10 @@ where
     let first = ranges.next();
     let start = |range| read_ahead(ds.clone(), projection.clone(), opts.batch_size, range);
     // Dropping these (an error, an abort) stops the read-ahead scans.
-    let mut ahead: std::collections::VecDeque<ReadAhead> =
-        ranges.by_ref().take(cores - 1).map(start).collect();
+    // The reads ahead start once the first batch is in (below): until then the first range has
+    // the cores to itself, so its first batch, which the caller waits for, comes sooner.
+    let mut ahead: std::collections::VecDeque<ReadAhead> = std::collections::VecDeque::new();
+    let mut ahead_started = false;
     let mut stream = until_aborted(
         control,
         wait,
@@ -169,6 +171,10 @@ where
             None => until_aborted(control, wait, stream.next()).await?,
             Some(r) => until_aborted(control, wait, r.batches.recv()).await?,
         };
+        if !ahead_started {
+            ahead_started = true;
+            ahead.extend(ranges.by_ref().take(cores - 1).map(start));
+        }
         let Some(batch) = batch else {
             // A read ahead whose task panicked ends its batches early: that is an error, not the
             // end of its range.
