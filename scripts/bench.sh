@@ -24,3 +24,9 @@ if [ ${#cold_tables[@]} -gt 0 ]; then
   fi
   bun bench/cold.ts "${other[@]}" --rounds 7 --out bench/results-cold.md "${cold_tables[@]}"
 fi
+# What `require` costs, split (bench/results-require.md): the everyday binary, and the published
+# (dist) one when scripts/dist.sh has built it.
+platform="$(node -p 'require("./js/platform-name.js").platformName()')"
+bins=("release=lance-hashmaps.$platform.node")
+if [ -f "dist/lance-hashmaps.$platform.node" ]; then bins+=("dist=dist/lance-hashmaps.$platform.node"); fi
+bun bench/require.ts --rounds 9 --out bench/results-require.md "${bins[@]}"
