@@ -10,16 +10,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { median } from "./util";
+import { median, takeFlag } from "./util";
 
 const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
+const flag = (name: string) => takeFlag(args, name);
 const other = flag("--other");
 const otherRawScan = flag("--other-raw-scan");
 const rounds = Number(flag("--rounds") ?? 7);

@@ -7,16 +7,10 @@
 // Usage: bun bench/require.ts [--rounds N] [--out file.md] <name>=<binary.node>...
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { median, runJson } from "./util";
+import { median, runJson, takeFlag } from "./util";
 
 const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
+const flag = (name: string) => takeFlag(args, name);
 const rounds = Number(flag("--rounds") ?? 9);
 const out = flag("--out");
 const binaries = args.map((a) => {

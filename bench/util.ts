@@ -1,6 +1,15 @@
 // Helpers shared by the bench scripts. Nothing runs at import, so any script may use them.
 import { join } from "node:path";
 
+/** Removes `name` and the value after it from `args`, giving the value (undefined when absent). */
+export function takeFlag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+}
+
 /** The middle value (the upper one of the two middles for an even count). */
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
