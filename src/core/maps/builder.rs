@@ -3,7 +3,7 @@
 use super::base_id::{base_id, is_whole};
 use super::bits::{BitVec, RankedBits};
 use super::hash_maps_data::{base_hash_tag, find_in_base_table, HashMapsData};
-use super::id_arena::IdArena;
+use super::id_arena::{IdArena, ID_BYTES};
 use super::id_table::IdTable;
 use super::text_hash::HashStore;
 use super::touch::{RowsSeen, Touched};
@@ -71,7 +71,7 @@ impl MapsBuilder {
             .try_reserve(n / BASE_TABLE_SHARE, |_: &(u32, u32)| 0)
             .map_err(|_| CodedError::new(ErrorCode::NoMemory, "no memory for the base table"))?;
         Ok(MapsBuilder {
-            ids: IdArena::try_with_capacity(n, n.saturating_mul(24))?,
+            ids: IdArena::try_with_capacity(n, n.saturating_mul(ID_BYTES))?,
             id_table: IdTable::try_with_capacity(n)?,
             base_table,
             base_first: BitVec::try_with_capacity(n)?,
@@ -89,7 +89,7 @@ impl MapsBuilder {
     /// A builder sized for about `expected_rows` rows (a hint; more is fine).
     pub fn with_capacity(expected_rows: usize) -> Self {
         MapsBuilder {
-            ids: IdArena::with_capacity(expected_rows, expected_rows * 24),
+            ids: IdArena::with_capacity(expected_rows, expected_rows * ID_BYTES),
             id_table: IdTable::with_capacity(expected_rows),
             base_table: HashTable::new(),
             base_first: BitVec::with_capacity(expected_rows),
@@ -130,13 +130,10 @@ impl MapsBuilder {
         text_hashes: &StrColumn,
     ) -> Result<(), CodedError> {
         let n = ids.len();
-        if self.rows == 0 && n > 0 {
-            // The first batch shows how long the ids are: the text is sized for the whole table at
-            // that length (and an eighth more) now, while it is empty, rather than copied into a
-            // larger buffer late in the load.
-            let total = ids.value_bytes() as u128 * self.expected_rows as u128 / n as u128;
-            let total = usize::try_from(total + total / 8).unwrap_or(usize::MAX);
-            self.ids.reserve_text(total);
+        // The first batch sizes the id text for the whole table (see IdArena::size_text).
+        if self.rows == 0 && self.ids.size_text(ids.value_bytes(), n, self.expected_rows) {
+            // New memory: none of its pages was touched yet.
+            self.touched.0[0] = Touched::default();
         }
         let mut hs = std::mem::take(&mut self.batch_key_hashes);
         hs.clear();
@@ -322,26 +319,23 @@ mod tests {
     }
 
     #[test]
-    fn the_id_text_is_sized_for_the_whole_table_from_the_first_batch() {
+    fn the_first_batch_sizes_the_id_text_and_later_batches_keep_it() {
         use arrow_array::{ArrayRef, StringArray};
-        use std::sync::Arc;
         let column = |values: Vec<String>| {
-            let array: ArrayRef = Arc::new(StringArray::from(values));
+            let array: ArrayRef = std::sync::Arc::new(StringArray::from(values));
             StrColumn::new(&array, "id").unwrap()
         };
-        // 40-byte ids, where the builder reserved 24 bytes a row: after the first batch of 1,000
-        // of 100,000 rows, the text holds the whole table's ids (and an eighth more) unmoved.
+        let hashes = |n: usize| column(vec!["0".repeat(64); n]);
+        // 40-byte ids, where 24 bytes a row were reserved: sized by the first batch of 2,000 of
+        // 100,000 rows, the text holds every id without moving again.
         let id = |i: usize| format!("{i:0>40}");
         let mut b = MapsBuilder::for_rows(100_000).unwrap();
-        assert!(b.ids.text_capacity() < 40 * 100_000);
-        let first = column((0..1000).map(id).collect());
-        let hashes = column((0..1000).map(|_| "0".repeat(64)).collect());
-        b.push_batch(&first, &hashes).unwrap();
+        b.push_batch(&column((0..2000).map(id).collect()), &hashes(2000))
+            .unwrap();
         let capacity = b.ids.text_capacity();
-        assert!(capacity >= 45 * 100_000, "{capacity}");
-        let next = column((1000..100_000).map(id).collect());
-        let hashes = column((1000..100_000).map(|_| "0".repeat(64)).collect());
-        b.push_batch(&next, &hashes).unwrap();
+        assert!(capacity >= 40 * 100_000, "{capacity}");
+        b.push_batch(&column((2000..100_000).map(id).collect()), &hashes(98_000))
+            .unwrap();
         assert_eq!(b.ids.text_capacity(), capacity);
         let data = b.finish();
         assert_eq!(data.id_count(), 100_000);

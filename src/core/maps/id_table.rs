@@ -41,6 +41,9 @@ struct Bucket {
     slots: [u32; SLOTS],
 }
 
+// One cache line, as the layout above says.
+const _: () = assert!(size_of::<Bucket>() == 64 && align_of::<Bucket>() == 64);
+
 const EMPTY: Bucket = Bucket {
     tags: [0; 12],
     slots: [0; SLOTS],

@@ -153,10 +153,15 @@ where
     let first = ranges.next();
     let start = |range| read_ahead(ds.clone(), projection.clone(), opts.batch_size, range);
     // Dropping these (an error, an abort) stops the read-ahead scans.
-    // The reads ahead start once the first batch is in (below): until then the first range has
-    // the cores to itself, so its first batch, which the caller waits for, comes sooner.
+    // On a local table the reads ahead start once the first range has given its first batch (or
+    // ended), below: until then it has the cores to itself, so that batch, which the caller waits
+    // for, comes sooner. On an object store the first batch waits on the network, not the cores:
+    // the reads ahead start at once, their requests in flight meanwhile.
     let mut ahead: std::collections::VecDeque<ReadAhead> = std::collections::VecDeque::new();
-    let mut ahead_started = false;
+    let mut ahead_started = local.is_none();
+    if ahead_started {
+        ahead.extend(ranges.by_ref().take(cores - 1).map(start));
+    }
     let mut stream = until_aborted(
         control,
         wait,
@@ -171,7 +176,8 @@ where
             None => until_aborted(control, wait, stream.next()).await?,
             Some(r) => until_aborted(control, wait, r.batches.recv()).await?,
         };
-        if !ahead_started {
+        // Not after an error: the scan stops there.
+        if !ahead_started && !matches!(batch, Some(Err(_))) {
             ahead_started = true;
             ahead.extend(ranges.by_ref().take(cores - 1).map(start));
         }
