@@ -1,4 +1,5 @@
-//! `core::load` alone, outside any JS runtime: time, peak memory and the size of the result.
+//! `core::load` alone, outside any JS runtime: time, peak memory, the size of the result, and
+//! where the time went (the first batch, the builder's work, the scan waiting for the builder).
 //! Usage: cargo run --release --example load_maps -- <tablePath> [batchSize]
 
 use lance_hashmaps::core::{load, Control, LoadOptions};
@@ -33,12 +34,15 @@ async fn main() {
     let cpu_ms = threads_cpu_ms() - cpu0;
     let d = &loaded.data;
     println!(
-        r#"{{"method":"loadMaps","ms":{ms:.3},"cpuMs":{cpu_ms:.1},"peakMB":{:.1},"rssMB":{:.1},"rows":{},"heapBytes":{},"idTextBytes":{},"bytesPerRowBeyondIdText":{:.1}}}"#,
+        r#"{{"method":"loadMaps","ms":{ms:.3},"cpuMs":{cpu_ms:.1},"peakMB":{:.1},"rssMB":{:.1},"rows":{},"heapBytes":{},"idTextBytes":{},"bytesPerRowBeyondIdText":{:.1},"firstBatchMs":{:.1},"buildingMs":{:.1},"scanWaitingMs":{:.1}}}"#,
         status_mb("VmHWM:"),
         status_mb("VmRSS:"),
         d.row_count(),
         d.heap_bytes(),
         d.id_text_bytes(),
-        (d.heap_bytes() - d.id_text_bytes()) as f64 / d.row_count().max(1) as f64
+        (d.heap_bytes() - d.id_text_bytes()) as f64 / d.row_count().max(1) as f64,
+        loaded.timings.first_batch.as_secs_f64() * 1000.0,
+        loaded.timings.building.as_secs_f64() * 1000.0,
+        loaded.timings.scan_waiting.as_secs_f64() * 1000.0,
     );
 }

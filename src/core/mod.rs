@@ -19,7 +19,7 @@ pub use maps::builder::MapsBuilder;
 pub use maps::hash_maps_data::{BaseRef, Chunks, HashMapsData};
 pub use maps::id_set::TableIds;
 pub use maps::text_hash::HashRef;
-pub use table::load::{load, Control, LoadOptions, Loaded};
+pub use table::load::{load, Control, LoadOptions, LoadTimings, Loaded};
 
 #[cfg(test)]
 mod reference_tests;

@@ -7,8 +7,9 @@ use super::scan::{scan_located, target};
 use crate::core::error::{CodedError, ErrorCode};
 use crate::core::maps::builder::MapsBuilder;
 use crate::core::maps::hash_maps_data::HashMapsData;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// What to read.
 #[derive(Debug, Clone)]
@@ -63,6 +64,17 @@ impl Control {
     }
 }
 
+/// Where a load's time went (for benches: `examples/load_maps`; not shown to JS).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LoadTimings {
+    /// From the start of the load to the first batch the scan passed on.
+    pub first_batch: Duration,
+    /// The builder inserting rows, in all.
+    pub building: Duration,
+    /// The scan waiting for room in the builder's queue, in all: the builder was the slower.
+    pub scan_waiting: Duration,
+}
+
 /// The result of a load.
 pub struct Loaded {
     pub data: HashMapsData,
@@ -74,6 +86,7 @@ pub struct Loaded {
     pub table_uri: String,
     /// When no table was found: why that may be a mistake, if a likely one is visible.
     pub warning: Option<String>,
+    pub timings: LoadTimings,
 }
 
 /// Builds the maps for the table at `path`.
@@ -120,13 +133,20 @@ async fn load_unnamed(
         let _ = total_tx.send(total);
     };
 
+    let started = Instant::now();
+    let mut first_batch = None;
+    // Nanoseconds the scan waited for room in the builder's queue.
+    let scan_waiting = Arc::new(AtomicU64::new(0));
     let scanned = scan_located(located, opts, control, counted, |_, ids, text_hashes| {
+        first_batch.get_or_insert_with(|| started.elapsed());
         let tx = tx.clone();
+        let waiting = Arc::clone(&scan_waiting);
         async move {
+            let t = Instant::now();
             // A send fails only when the builder stopped on an error, which is reported below.
-            tx.send((ids, text_hashes))
-                .await
-                .map_err(|_| CodedError::new(ErrorCode::Internal, "the build stopped"))
+            let sent = tx.send((ids, text_hashes)).await;
+            waiting.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            sent.map_err(|_| CodedError::new(ErrorCode::Internal, "the build stopped"))
         }
     });
     // Forward progress from the builder to the callback while the scan runs.
@@ -150,10 +170,15 @@ async fn load_unnamed(
         .await
         .map_err(|e| CodedError::new(ErrorCode::Internal, format!("the build task failed: {e}")))?;
     // The builder's own error (a null id, too large) explains a scan that stopped early.
-    let (maps, scanned) = match (built, scanned) {
+    let ((maps, building), scanned) = match (built, scanned) {
         (Err(e), _) => return Err(e),
         (Ok(_), Err(e)) => return Err(e),
-        (Ok(maps), Ok(scanned)) => (maps, scanned),
+        (Ok(built), Ok(scanned)) => (built, scanned),
+    };
+    let timings = LoadTimings {
+        first_batch: first_batch.unwrap_or_default(),
+        building,
+        scan_waiting: Duration::from_nanos(scan_waiting.load(Ordering::Relaxed)),
     };
     let maps = maps.unwrap_or_else(|| MapsBuilder::with_capacity(0));
     if let Some(p) = &control.progress {
@@ -173,6 +198,7 @@ async fn load_unnamed(
             missing_warning(path, opts.table_name.as_deref())
         },
         table_uri: scanned.table_uri,
+        timings,
     })
 }
 
@@ -187,12 +213,13 @@ fn build_from(
     mut rx: tokio::sync::mpsc::Receiver<(StrColumn, StrColumn)>,
     id_column: &str,
     progress: Option<(tokio::sync::mpsc::UnboundedSender<(u64, u64)>, u64)>,
-) -> Result<Option<MapsBuilder>, CodedError> {
+) -> Result<(Option<MapsBuilder>, Duration), CodedError> {
     use tokio::sync::mpsc::error::TryRecvError;
     // The scan counts the rows before it passes on any batch: without a count, none comes.
     let Ok(total) = total.blocking_recv() else {
-        return Ok(None);
+        return Ok((None, Duration::ZERO));
     };
+    let mut building = Duration::ZERO;
     let mut maps = MapsBuilder::for_rows(total)?;
     let mut last_progress = 0u64;
     let mut touching = true;
@@ -219,7 +246,9 @@ fn build_from(
                 ),
             ));
         }
+        let t = Instant::now();
         maps.push_batch(&ids, &text_hashes)?;
+        building += t.elapsed();
         // The rows moved the window of memory to touch on.
         touching = true;
         if let Some((tx, every)) = &progress {
@@ -229,5 +258,5 @@ fn build_from(
             }
         }
     }
-    Ok(Some(maps))
+    Ok((Some(maps), building))
 }
