@@ -8,6 +8,7 @@ use crate::core::error::{CodedError, ErrorCode};
 use futures::StreamExt;
 use lance::dataset::builder::DatasetBuilder;
 use lance::table::format::Fragment;
+use std::collections::VecDeque;
 
 /// What a scan found.
 pub struct Scanned {
@@ -152,15 +153,22 @@ where
     let mut ranges = fragment_ranges(fragments, ranges).into_iter();
     let first = ranges.next();
     let start = |range| read_ahead(ds.clone(), projection.clone(), opts.batch_size, range);
+    // The window of reads ahead: one range per other core, started in order.
+    let fill = |ahead: &mut VecDeque<ReadAhead>, ranges: &mut std::vec::IntoIter<Vec<Fragment>>| {
+        while ahead.len() + 1 < cores {
+            let Some(range) = ranges.next() else { break };
+            ahead.push_back(start(range));
+        }
+    };
     // Dropping these (an error, an abort) stops the read-ahead scans.
     // On a local table the reads ahead start once the first range has given its first batch (or
     // ended), below: until then it has the cores to itself, so that batch, which the caller waits
     // for, comes sooner. On an object store the first batch waits on the network, not the cores:
     // the reads ahead start at once, their requests in flight meanwhile.
-    let mut ahead: std::collections::VecDeque<ReadAhead> = std::collections::VecDeque::new();
+    let mut ahead: VecDeque<ReadAhead> = VecDeque::new();
     let mut ahead_started = local.is_none();
     if ahead_started {
-        ahead.extend(ranges.by_ref().take(cores - 1).map(start));
+        fill(&mut ahead, &mut ranges);
     }
     let mut stream = until_aborted(
         control,
@@ -179,7 +187,7 @@ where
         // Not after an error: the scan stops there.
         if !ahead_started && !matches!(batch, Some(Err(_))) {
             ahead_started = true;
-            ahead.extend(ranges.by_ref().take(cores - 1).map(start));
+            fill(&mut ahead, &mut ranges);
         }
         let Some(batch) = batch else {
             // A read ahead whose task panicked ends its batches early: that is an error, not the
@@ -195,10 +203,7 @@ where
             match ahead.pop_front().or_else(|| ranges.next().map(start)) {
                 Some(next) => {
                     reading_ahead = Some(next);
-                    while ahead.len() + 1 < cores {
-                        let Some(range) = ranges.next() else { break };
-                        ahead.push_back(start(range));
-                    }
+                    fill(&mut ahead, &mut ranges);
                     continue;
                 }
                 None => break,
