@@ -130,10 +130,10 @@ impl MapsBuilder {
         text_hashes: &StrColumn,
     ) -> Result<(), CodedError> {
         let n = ids.len();
-        // The first batch sizes the id text for the whole table (see IdArena::size_text).
-        if self.rows == 0 && self.ids.size_text(ids.value_bytes(), n, self.expected_rows) {
-            // New memory: none of its pages was touched yet.
-            self.touched.0[0] = Touched::default();
+        if self.rows == 0 {
+            // The first batch sizes the id text for the whole table (see IdArena::size_text; if
+            // the text moves, touching starts over in its new memory).
+            self.ids.size_text(ids.value_bytes(), n, self.expected_rows);
         }
         let mut hs = std::mem::take(&mut self.batch_key_hashes);
         hs.clear();

@@ -11,9 +11,13 @@ const PAGE: usize = 4096;
 /// length they project ([`RowsSeen`]).
 pub const WINDOW_BYTES: usize = 8 << 20;
 
-/// Where the touching of one array has got to: an element index.
+/// Where the touching of one array has got to: the array's memory (its address) and an element
+/// index in it. An array that moved to new memory (grew, or was sized anew) starts over.
 #[derive(Default, Clone, Copy)]
-pub struct Touched(usize);
+pub struct Touched {
+    base: usize,
+    at: usize,
+}
 
 /// Rows pushed so far and rows expected in all: an array is touched no further than its length
 /// grown at the rate so far (its whole reservation before the first row).
@@ -49,6 +53,10 @@ pub fn touch_spare<T: Copy>(
     if size_of::<T>() == 0 {
         return true; // no memory behind it
     }
+    let base = v.as_ptr() as usize;
+    if at.base != base {
+        *at = Touched { base, at: 0 };
+    }
     let stride = (PAGE / size_of::<T>()).max(1);
     let len = v.len();
     let spare = v.spare_capacity_mut();
@@ -56,10 +64,10 @@ pub fn touch_spare<T: Copy>(
     let end = capacity
         .min(len + WINDOW_BYTES / size_of::<T>())
         .min(rows.projected(len, capacity));
-    let mut i = at.0.max(len);
+    let mut i = at.at.max(len);
     while i < end {
         if *pages == 0 {
-            at.0 = i;
+            at.at = i;
             return false;
         }
         // black_box: the write must happen although nothing reads it.
@@ -67,7 +75,7 @@ pub fn touch_spare<T: Copy>(
         *pages -= 1;
         i += stride;
     }
-    at.0 = i;
+    at.at = i;
     true
 }
 
@@ -125,6 +133,28 @@ mod tests {
         };
         assert!(touch_spare(&mut w, &mut at_w, quarter, &mut pages, 0));
         assert_eq!(usize::MAX - pages, (3 << 20) / PAGE);
+        // An array that moved to new memory is touched anew from its length.
+        let mut moved: Vec<u32> = Vec::with_capacity(10_000);
+        moved.extend(0..100);
+        let mut at_moved = Touched::default();
+        let mut pages = usize::MAX;
+        assert!(touch_spare(&mut moved, &mut at_moved, START, &mut pages, 0));
+        // (The same array after a move: its first 100 elements, in memory of its own.)
+        let mut elsewhere: Vec<u32> = Vec::with_capacity(50_000);
+        elsewhere.extend(0..100);
+        let mut pages = usize::MAX;
+        assert!(touch_spare(
+            &mut elsewhere,
+            &mut at_moved,
+            START,
+            &mut pages,
+            0
+        ));
+        assert_eq!(
+            usize::MAX - pages,
+            (elsewhere.capacity() - 100).div_ceil(1024)
+        );
+        assert_eq!(moved.len(), 100);
         // Touched already: nothing left; and an empty or zero-sized array is done at once.
         let mut pages = 5;
         assert!(touch_spare(&mut v, &mut at, START, &mut pages, 0));
