@@ -7,14 +7,8 @@
 // Usage: bun bench/require-child.ts <dlopen|require> <binary> [checkout]
 const [mode, binary, checkout] = process.argv.slice(2);
 const faults = () => process.resourceUsage().minorPageFault;
-const cpuMs = () => {
-  const u = process.resourceUsage();
-  return (u.userCPUTime + u.systemCPUTime) / 1000;
-};
 
 const t0 = performance.now();
-const f0 = faults();
-const c0 = cpuMs();
 let fsMs = 0;
 if (mode === "dlopen") {
   require("node:fs");
@@ -28,7 +22,5 @@ if (mode === "dlopen") {
   require(`${checkout}/index.js`);
 }
 const t2 = performance.now();
-console.log(
-  JSON.stringify({ fsMs, ms: t2 - t1, faults: faults() - f1, allFaults: faults() - f0, cpuMs: cpuMs() - c0 }),
-);
+console.log(JSON.stringify({ fsMs, ms: t2 - t1, faults: faults() - f1 }));
 export {};

@@ -9,17 +9,17 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { median, runJson, takeFlag } from "./util";
 
+const USAGE = "usage: bun bench/require.ts [--rounds N] [--out file.md] <name>=<binary.node>...";
 const args = process.argv.slice(2);
 const flag = (name: string) => takeFlag(args, name);
 const rounds = Number(flag("--rounds") ?? 9);
 const out = flag("--out");
 const binaries = args.map((a) => {
   const i = a.indexOf("=");
-  if (i < 1) throw new Error("usage: bun bench/require.ts [--rounds N] [--out file.md] <name>=<binary.node>...");
+  if (i < 1) throw new Error(USAGE);
   return { name: a.slice(0, i), path: resolve(a.slice(i + 1)) };
 });
-if (binaries.length === 0)
-  throw new Error("usage: bun bench/require.ts [--rounds N] [--out file.md] <name>=<binary.node>...");
+if (binaries.length === 0) throw new Error(USAGE);
 const here = resolve(import.meta.dir, "..");
 const child = join(import.meta.dir, "require-child.ts");
 
@@ -56,8 +56,6 @@ interface Child {
   fsMs: number;
   ms: number;
   faults: number;
-  allFaults: number;
-  cpuMs: number;
 }
 const runs = new Map<string, { dlopen: Child[]; require: Child[] }>();
 for (const b of binaries) runs.set(b.name, { dlopen: [], require: [] });
