@@ -141,6 +141,10 @@ async fn reads_every_string_encoding_in_scan_order() {
                 .unwrap();
             assert!(loaded.table_found);
             assert_matches(&loaded.data, &rows);
+            // Where the time went is measured (examples/load_maps prints it).
+            let t = loaded.timings;
+            assert!(t.first_batch > std::time::Duration::ZERO, "{t:?}");
+            assert!(t.building > std::time::Duration::ZERO, "{t:?}");
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }
