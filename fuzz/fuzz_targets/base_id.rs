@@ -4,6 +4,8 @@ use libfuzzer_sys::fuzz_target;
 
 #[path = "core.rs"]
 mod lhm;
+// The modules name their error type `crate::core::error`, as in the library.
+use lhm as core;
 
 /// DEVELOPERS.md's wording: if the text after the LAST `#` is one or more ASCII digits and nothing
 /// else, the base is the text before that `#`; otherwise the id itself.

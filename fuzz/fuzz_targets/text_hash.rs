@@ -4,6 +4,8 @@ use libfuzzer_sys::fuzz_target;
 
 #[path = "core.rs"]
 mod lhm;
+// The modules name their error type `crate::core::error`, as in the library.
+use lhm as core;
 use lhm::text_hash::{hex_lower, parse_hex_lower, HashRef, HashStore};
 
 fuzz_target!(|data: &[u8]| {
