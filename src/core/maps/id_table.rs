@@ -125,7 +125,8 @@ impl IdTable {
         }
     }
 
-    /// A table that holds `n` ids without growing, failing with `E_NO_MEMORY` instead of aborting.
+    /// A table that holds `n` ids without growing, failing with `E_NO_MEMORY` instead of aborting;
+    /// in huge pages where the system has them ([`super::huge_pages`]).
     pub fn try_with_capacity(n: usize) -> Result<Self, CodedError> {
         Self::try_with_buckets(Self::buckets_for(n))
     }
@@ -133,6 +134,7 @@ impl IdTable {
     fn try_with_buckets(n: usize) -> Result<Self, CodedError> {
         let mut buckets = Vec::new();
         crate::core::error::try_reserve(&mut buckets, n, "the id table")?;
+        super::huge_pages::advise_huge_pages(&mut buckets);
         buckets.resize(n, EMPTY);
         Ok(IdTable { buckets, len: 0 })
     }
