@@ -1,8 +1,7 @@
 //! Page faults taken while the builder would wait anyway: writing one element per 4 KiB page of
 //! an array's reserved, still unused capacity makes the kernel map that page now, so the rows that
-//! fill it later do not stop for it. A cold load took ~7,000 such faults in the builder's arrays
-//! in 4 KiB pages; in huge pages ([`super::huge_pages`]), a write maps 2 MiB at once (bench/README.md,
-//! "The cold path").
+//! fill it later do not stop for it. A cold load takes ~7,000 such faults in the builder's arrays
+//! (bench/README.md, "The cold path").
 
 const PAGE: usize = 4096;
 
