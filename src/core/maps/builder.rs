@@ -3,7 +3,6 @@
 use super::base_id::{base_id, is_whole};
 use super::bits::{BitVec, RankedBits};
 use super::hash_maps_data::{base_hash_tag, find_in_base_table, HashMapsData};
-use super::huge_pages::HugePages;
 use super::id_arena::{IdArena, ID_BYTES};
 use super::id_table::IdTable;
 use super::text_hash::HashStore;
@@ -64,8 +63,6 @@ impl MapsBuilder {
             ));
         }
         let n = expected_rows as usize;
-        // The id text, the digests and the id table, in huge pages where the system has them free.
-        let huge = HugePages::for_arrays(n.saturating_mul(ID_BYTES + 32 + 8));
         // Bases first seen through a chunk id: sized for one row in 16 up front, so that the
         // table does not grow (rehashing) from empty during the load. Empty, reserving hashes
         // nothing, so the hasher is never called.
@@ -74,11 +71,11 @@ impl MapsBuilder {
             .try_reserve(n / BASE_TABLE_SHARE, |_: &(u32, u32)| 0)
             .map_err(|_| CodedError::new(ErrorCode::NoMemory, "no memory for the base table"))?;
         Ok(MapsBuilder {
-            ids: IdArena::try_with_capacity(n, n.saturating_mul(ID_BYTES), huge)?,
-            id_table: IdTable::try_with_capacity(n, huge)?,
+            ids: IdArena::try_with_capacity(n, n.saturating_mul(ID_BYTES))?,
+            id_table: IdTable::try_with_capacity(n)?,
             base_table,
             base_first: BitVec::try_with_capacity(n)?,
-            text_hashes: HashStore::try_with_capacity(n, huge)?,
+            text_hashes: HashStore::try_with_capacity(n)?,
             multi_by_first: BitVec::try_with_capacity(n)?,
             multi_rows: Vec::new(),
             hasher: RandomState::default(),

@@ -1,6 +1,6 @@
 //! All distinct ids in one byte buffer, addressed by a dense `u32` index.
 
-use super::huge_pages::HugePages;
+use super::huge_pages::advise_huge_pages;
 use super::touch::{touch_spare, RowsSeen, Touched};
 use crate::core::error::{try_reserve, CodedError, ErrorCode};
 
@@ -18,8 +18,6 @@ const SIZING_CAP: u128 = 8;
 pub struct IdArena {
     bytes: Vec<u8>,
     ends: Vec<u32>,
-    /// How the text is reserved anew when the first batch sizes it.
-    huge: HugePages,
 }
 
 impl IdArena {
@@ -27,23 +25,17 @@ impl IdArena {
         IdArena {
             bytes: Vec::with_capacity(bytes),
             ends: Vec::with_capacity(ids),
-            huge: HugePages::NO,
         }
     }
 
-    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting; reserved as
-    /// `huge` says ([`HugePages::reserve`]).
-    pub fn try_with_capacity(
-        ids: usize,
-        bytes: usize,
-        huge: HugePages,
-    ) -> Result<Self, CodedError> {
-        let mut arena = IdArena {
-            huge,
-            ..IdArena::default()
-        };
-        huge.reserve(&mut arena.bytes, bytes, "the id text")?;
-        huge.reserve(&mut arena.ends, ids, "the id index")?;
+    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting; in huge pages
+    /// where the system has them ([`super::huge_pages`]).
+    pub fn try_with_capacity(ids: usize, bytes: usize) -> Result<Self, CodedError> {
+        let mut arena = IdArena::default();
+        try_reserve(&mut arena.bytes, bytes, "the id text")?;
+        try_reserve(&mut arena.ends, ids, "the id index")?;
+        advise_huge_pages(&mut arena.bytes);
+        advise_huge_pages(&mut arena.ends);
         Ok(arena)
     }
 
@@ -84,9 +76,10 @@ impl IdArena {
         if self.bytes.is_empty() {
             // Fresh memory, rather than a reallocation that may copy the old capacity's bytes.
             let mut fresh = Vec::new();
-            if self.huge.reserve(&mut fresh, total, "the id text").is_err() {
+            if fresh.try_reserve_exact(total).is_err() {
                 return false;
             }
+            advise_huge_pages(&mut fresh);
             self.bytes = fresh;
             return true;
         }
@@ -166,8 +159,7 @@ mod tests {
     #[test]
     fn the_first_batch_sizes_the_text_within_reason() {
         let rows = 100_000u64;
-        let fresh =
-            || IdArena::try_with_capacity(100_000, 100_000 * ID_BYTES, HugePages::NO).unwrap();
+        let fresh = || IdArena::try_with_capacity(100_000, 100_000 * ID_BYTES).unwrap();
         // 40-byte ids in a first batch of 2,000 rows: the whole table's text, and an eighth more.
         let mut a = fresh();
         assert!(a.size_text(2000 * 40, 2000, rows));
@@ -180,7 +172,7 @@ mod tests {
         let mut a = fresh();
         assert!(!a.size_text(300, 1, rows));
         assert_eq!(a.text_capacity(), 100_000 * ID_BYTES);
-        let mut small = IdArena::try_with_capacity(3, 3 * ID_BYTES, HugePages::NO).unwrap();
+        let mut small = IdArena::try_with_capacity(3, 3 * ID_BYTES).unwrap();
         assert!(small.size_text(3 * 100, 3, 3));
         assert_eq!(small.text_capacity(), 300 + 300 / 8);
         // 1,000-byte ids: at most 8 times the first reservation.

@@ -21,7 +21,6 @@
 //! ever deleted and the load stays at most 7/8, so a probe ends at the first bucket with an empty
 //! slot.
 
-use super::huge_pages::HugePages;
 use super::prefetch::prefetch_read;
 use crate::core::error::{CodedError, ErrorCode};
 
@@ -127,14 +126,15 @@ impl IdTable {
     }
 
     /// A table that holds `n` ids without growing, failing with `E_NO_MEMORY` instead of aborting;
-    /// reserved as `huge` says ([`HugePages::reserve`]).
-    pub fn try_with_capacity(n: usize, huge: HugePages) -> Result<Self, CodedError> {
-        Self::try_with_buckets(Self::buckets_for(n), huge)
+    /// in huge pages where the system has them ([`super::huge_pages`]).
+    pub fn try_with_capacity(n: usize) -> Result<Self, CodedError> {
+        Self::try_with_buckets(Self::buckets_for(n))
     }
 
-    fn try_with_buckets(n: usize, huge: HugePages) -> Result<Self, CodedError> {
+    fn try_with_buckets(n: usize) -> Result<Self, CodedError> {
         let mut buckets = Vec::new();
-        huge.reserve(&mut buckets, n, "the id table")?;
+        crate::core::error::try_reserve(&mut buckets, n, "the id table")?;
+        super::huge_pages::advise_huge_pages(&mut buckets);
         buckets.resize(n, EMPTY);
         Ok(IdTable { buckets, len: 0 })
     }
@@ -247,7 +247,7 @@ impl IdTable {
                 "the id table cannot grow any further",
             ));
         }
-        let mut next = IdTable::try_with_buckets(buckets, HugePages::NO)?;
+        let mut next = IdTable::try_with_buckets(buckets)?;
         for bucket in &self.buckets {
             for j in 0..SLOTS {
                 if bucket.tags[j] != 0 {
@@ -270,8 +270,6 @@ impl IdTable {
             // Cannot fail: the table gets smaller.
             let _ = self.rebuild(buckets, &rehash);
         }
-        // A reservation past the buckets (HugePages::reserve) goes back.
-        self.buckets.shrink_to_fit();
     }
 }
 

@@ -206,14 +206,12 @@ impl HashStore {
         }
     }
 
-    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting; the digests
-    /// reserved as `huge` says ([`super::huge_pages::HugePages::reserve`]).
-    pub fn try_with_capacity(
-        n: usize,
-        huge: super::huge_pages::HugePages,
-    ) -> Result<Self, crate::core::error::CodedError> {
+    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting; the digests in huge
+    /// pages where the system has them ([`super::huge_pages`]).
+    pub fn try_with_capacity(n: usize) -> Result<Self, crate::core::error::CodedError> {
         let mut digests = Vec::new();
-        huge.reserve(&mut digests, n, "the stored hashes")?;
+        crate::core::error::try_reserve(&mut digests, n, "the stored hashes")?;
+        super::huge_pages::advise_huge_pages(&mut digests);
         Ok(HashStore {
             digests,
             is_other: BitVec::try_with_capacity(n)?,
