@@ -1,6 +1,5 @@
 //! All distinct ids in one byte buffer, addressed by a dense `u32` index.
 
-use super::huge_pages::advise_huge_pages;
 use super::touch::{touch_spare, RowsSeen, Touched};
 use crate::core::error::{try_reserve, CodedError, ErrorCode};
 
@@ -28,14 +27,11 @@ impl IdArena {
         }
     }
 
-    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting; in huge pages
-    /// where the system has them ([`super::huge_pages`]).
+    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
     pub fn try_with_capacity(ids: usize, bytes: usize) -> Result<Self, CodedError> {
         let mut arena = IdArena::default();
         try_reserve(&mut arena.bytes, bytes, "the id text")?;
         try_reserve(&mut arena.ends, ids, "the id index")?;
-        advise_huge_pages(&mut arena.bytes);
-        advise_huge_pages(&mut arena.ends);
         Ok(arena)
     }
 
@@ -79,7 +75,6 @@ impl IdArena {
             if fresh.try_reserve_exact(total).is_err() {
                 return false;
             }
-            advise_huge_pages(&mut fresh);
             self.bytes = fresh;
             return true;
         }

@@ -125,8 +125,7 @@ impl IdTable {
         }
     }
 
-    /// A table that holds `n` ids without growing, failing with `E_NO_MEMORY` instead of aborting;
-    /// in huge pages where the system has them ([`super::huge_pages`]).
+    /// A table that holds `n` ids without growing, failing with `E_NO_MEMORY` instead of aborting.
     pub fn try_with_capacity(n: usize) -> Result<Self, CodedError> {
         Self::try_with_buckets(Self::buckets_for(n))
     }
@@ -134,7 +133,6 @@ impl IdTable {
     fn try_with_buckets(n: usize) -> Result<Self, CodedError> {
         let mut buckets = Vec::new();
         crate::core::error::try_reserve(&mut buckets, n, "the id table")?;
-        super::huge_pages::advise_huge_pages(&mut buckets);
         buckets.resize(n, EMPTY);
         Ok(IdTable { buckets, len: 0 })
     }

@@ -10,7 +10,6 @@ pub mod base_id;
 pub mod bits;
 pub mod builder;
 pub mod hash_maps_data;
-pub mod huge_pages;
 pub mod id_arena;
 pub mod id_set;
 pub mod id_table;

@@ -206,12 +206,10 @@ impl HashStore {
         }
     }
 
-    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting; the digests in huge
-    /// pages where the system has them ([`super::huge_pages`]).
+    /// [`Self::with_capacity`], failing with `E_NO_MEMORY` instead of aborting.
     pub fn try_with_capacity(n: usize) -> Result<Self, crate::core::error::CodedError> {
         let mut digests = Vec::new();
         crate::core::error::try_reserve(&mut digests, n, "the stored hashes")?;
-        super::huge_pages::advise_huge_pages(&mut digests);
         Ok(HashStore {
             digests,
             is_other: BitVec::try_with_capacity(n)?,
