@@ -4,8 +4,6 @@
 pub mod base_id;
 #[path = "../../src/core/maps/bits.rs"]
 pub mod bits;
-#[path = "../../src/core/maps/huge_pages.rs"]
-pub mod huge_pages;
 #[path = "../../src/core/maps/prefetch.rs"]
 pub mod prefetch;
 #[path = "../../src/core/maps/text_hash.rs"]
