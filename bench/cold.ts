@@ -8,7 +8,7 @@
 //   [--out file.md] <tablePath>...
 //   (RAW_SCAN_BIN: this checkout's raw_scan; scripts/bench.sh builds it.)
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { median, takeFlag } from "./util";
 
@@ -28,11 +28,14 @@ if (!rawScan || tables.length === 0) {
 const here = resolve(import.meta.dir, "..");
 const child = join(import.meta.dir, "cold-child.ts");
 const timeFile = join(mkdtempSync(join(tmpdir(), "lhm-cold-")), "time");
+const cores = availableParallelism();
 
 interface Run {
   /** In-process steps (ms): require and first load (the addon and the SDK), or the scan. */
   requireMs?: number;
   loadMs?: number;
+  /** The first load's CPU time, every thread (the addon and the SDK). */
+  loadCpuMs?: number;
   scanMs?: number;
   scanCpuMs?: number;
   /** The whole process, from /usr/bin/time. */
@@ -54,6 +57,7 @@ function run(cmd: string[]): Run {
   return {
     requireMs: line.requireMs,
     loadMs: line.loadMs,
+    loadCpuMs: line.loadCpuMs,
     scanMs: line.method === "rawScan" ? line.ms : undefined,
     scanCpuMs: line.method === "rawScan" ? line.cpuMs : undefined,
     wallMs: e * 1000,
@@ -100,7 +104,7 @@ for (const table of tables) {
     const scan = name.startsWith("raw scan");
     const cold = scan ? med(name, (x) => x.scanMs) : med(name, (x) => (x.requireMs ?? 0) + (x.loadMs ?? 0));
     say(
-      `| ${name} | ${scan ? "" : `${med(name, (x) => x.requireMs).toFixed(1)} ms`} | ${scan ? `${med(name, (x) => x.scanMs).toFixed(1)} ms (scan; CPU ${med(name, (x) => x.scanCpuMs).toFixed(0)} ms)` : `${med(name, (x) => x.loadMs).toFixed(1)} ms`} | ${cold.toFixed(1)} ms | ${med(name, (x) => x.wallMs).toFixed(0)} ms | ${med(name, (x) => x.cpuMs).toFixed(0)} ms | ${med(name, (x) => x.faults).toFixed(0)} | ${med(name, (x) => x.rssMB).toFixed(0)} MB |`,
+      `| ${name} | ${scan ? "" : `${med(name, (x) => x.requireMs).toFixed(1)} ms`} | ${scan ? `${med(name, (x) => x.scanMs).toFixed(1)} ms (scan; CPU ${med(name, (x) => x.scanCpuMs).toFixed(0)} ms)` : `${med(name, (x) => x.loadMs).toFixed(1)} ms (CPU ${med(name, (x) => x.loadCpuMs).toFixed(0)} ms)`} | ${cold.toFixed(1)} ms | ${med(name, (x) => x.wallMs).toFixed(0)} ms | ${med(name, (x) => x.cpuMs).toFixed(0)} ms | ${med(name, (x) => x.faults).toFixed(0)} | ${med(name, (x) => x.rssMB).toFixed(0)} MB |`,
     );
   }
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
@@ -116,6 +120,13 @@ for (const table of tables) {
     `- require + first buildHashMaps / raw scan: **${perRound(c("addon"), s("raw scan"))}** (medians: ${ratio(coldOf("addon"), scanOf("raw scan"))})`,
   );
   say(`- raw scan CPU / wall: **${perRound((i) => runs["raw scan"][i].scanCpuMs!, s("raw scan"))}**`);
+  // What the cores allow: a load can go no faster than its CPU time spread over every core, after
+  // a require that runs on one thread. Against the targets, per round.
+  const floor = (name: string) => (i: number) =>
+    (runs[name][i].requireMs ?? 0) + (runs[name][i].loadCpuMs ?? 0) / cores;
+  say(
+    `- what ${cores} cores allow (require + load CPU / ${cores}): ${med("addon", (x) => (x.requireMs ?? 0) + (x.loadCpuMs ?? 0) / cores).toFixed(1)} ms; / raw scan: ${perRound(floor("addon"), s("raw scan"))}${other ? `; / other's cold load: ${perRound(floor("addon"), c("addon (other)"))}` : ""}`,
+  );
   if (other) {
     say(`- cold, this / other: **${perRound(c("addon"), c("addon (other)"))}**`);
     if (otherRawScan) {
