@@ -122,10 +122,10 @@ for (const table of tables) {
   say(`- raw scan CPU / wall: **${perRound((i) => runs["raw scan"][i].scanCpuMs!, s("raw scan"))}**`);
   // What the cores allow: a load can go no faster than its CPU time spread over every core, after
   // a require that runs on one thread. Against the targets, per round.
-  const floor = (name: string) => (i: number) =>
-    (runs[name][i].requireMs ?? 0) + (runs[name][i].loadCpuMs ?? 0) / cores;
+  const floorOf = (x: Run) => (x.requireMs ?? 0) + (x.loadCpuMs ?? 0) / cores;
+  const floor = (name: string) => (i: number) => floorOf(runs[name][i]);
   say(
-    `- what ${cores} cores allow (require + load CPU / ${cores}): ${med("addon", (x) => (x.requireMs ?? 0) + (x.loadCpuMs ?? 0) / cores).toFixed(1)} ms; / raw scan: ${perRound(floor("addon"), s("raw scan"))}${other ? `; / other's cold load: ${perRound(floor("addon"), c("addon (other)"))}` : ""}`,
+    `- what ${cores} cores allow (require + load CPU / ${cores}): ${med("addon", floorOf).toFixed(1)} ms; / raw scan: ${perRound(floor("addon"), s("raw scan"))}${other ? `; / other's cold load: ${perRound(floor("addon"), c("addon (other)"))}` : ""}`,
   );
   if (other) {
     say(`- cold, this / other: **${perRound(c("addon"), c("addon (other)"))}**`);
