@@ -3,7 +3,11 @@
 pub mod columns;
 pub mod lance_error;
 pub mod load;
+#[cfg(target_os = "linux")]
+pub mod local_table;
 pub mod locate;
 pub mod missing_warning;
+#[cfg(target_os = "linux")]
+pub mod page_cache_reads;
 pub mod scan;
 pub mod store_answer;

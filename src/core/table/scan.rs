@@ -3,6 +3,8 @@
 use super::columns::{is_string_type, StrColumn};
 use super::lance_error::from_lance;
 use super::load::{Control, LoadOptions};
+#[cfg(target_os = "linux")]
+use super::local_table::local_table;
 use super::locate::{locate, Located};
 use crate::core::error::{CodedError, ErrorCode};
 use futures::StreamExt;
@@ -87,7 +89,11 @@ where
     let table_path = std::path::PathBuf::from(&uri);
     // How long one step may wait on an object store.
     let wait = local.is_none().then_some(opts.wait_timeout);
-    let mut builder = DatasetBuilder::from_uri(&uri);
+    // A local table: on Linux, read through the page cache where it has the data (local_table.rs).
+    let mut builder = match &local {
+        Some(dir) => until_aborted(control, wait, local_table(dir, &uri, opts.version)).await?,
+        None => DatasetBuilder::from_uri(&uri),
+    };
     if local.is_none() {
         builder = builder.with_storage_options(remote_options(&opts.storage_options));
     }
@@ -259,6 +265,11 @@ where
         table_uri: uri,
         no_bucket: false,
     })
+}
+
+#[cfg(not(target_os = "linux"))]
+async fn local_table(_dir: &std::path::Path, uri: &str, _version: Option<u64>) -> DatasetBuilder {
+    DatasetBuilder::from_uri(uri)
 }
 
 /// How many ranges of fragments are scanned at the same time: one per core, at most 4.
