@@ -1,55 +1,89 @@
-//! Opening a local table for the scan (Linux): the version lance's own local path would open,
-//! read through [`PageCacheReads`].
+//! Opening a local table for the scan (Linux): the manifest lance's own local path would open,
+//! with the data files read through [`PageCacheReads`].
 //!
 //! The reads go through the `file-object-store` scheme (see [`super::page_cache_reads`]). Under
-//! that scheme lance finds a table's latest version another way than for a plain path (a hint
-//! file, then probing upward, where a plain path lists `_versions` once), and the two can differ
-//! (a stale hint above a gap in the versions). So the latest version is found first exactly as
-//! the JS SDK finds it for a path, with lance's own lookup on its plain local store, and that
-//! version is opened. Where that lookup fails (not a table, damaged manifests), the table is
-//! opened the plain way, so every error is the one lance gives for a path.
+//! that scheme lance finds a table's latest manifest another way than for a plain path (a version
+//! hint file, then probing upward, where a plain path reads `_versions` once), and the two can
+//! differ (a stale hint above a gap in the versions). So the table is opened with a commit
+//! handler that finds the latest manifest exactly as lance does for a path (the same function on
+//! lance's plain local store); everything else it does is the handler lance picks for a path.
 
 use super::page_cache_reads::{store_uri, PageCacheReads};
 use lance::dataset::builder::DatasetBuilder;
-use lance_io::object_store::{ObjectStore, ObjectStoreParams};
-use lance_table::io::commit::{CommitHandler, ConditionalPutCommitHandler};
+use lance::table::format::{IndexMetadata, Manifest, Transaction};
+use lance_io::object_store::{ObjectStore, ObjectStoreParams, WrappingObjectStore};
+use lance_table::io::commit::{
+    CommitError, CommitHandler, ConditionalPutCommitHandler, ManifestLocation,
+    ManifestNamingScheme, ManifestWriter,
+};
 use object_store::path::Path;
 use std::sync::{Arc, LazyLock};
 
 /// One wrapper for every load: lance keys its store cache by the wrapper's address.
 static READS: LazyLock<Arc<PageCacheReads>> = LazyLock::new(|| Arc::new(PageCacheReads));
 
-/// The builder for the local table at `dir` (`uri`, its path as text), at `version` or, without
-/// one, at the latest version as lance finds it for a path.
-pub async fn local_table(dir: &std::path::Path, uri: &str, version: Option<u64>) -> DatasetBuilder {
-    let plain = || DatasetBuilder::from_uri(uri);
+/// The builder for the local table at `dir` (`uri`, its path as text): through the page-cache
+/// reads where the directory has a URI of that scheme (an absolute path), else the plain way.
+pub fn local_table(dir: &std::path::Path, uri: &str) -> DatasetBuilder {
     let Some(store) = store_uri(dir) else {
-        return plain();
+        return DatasetBuilder::from_uri(uri);
     };
-    let version = match version {
-        Some(v) => v,
-        None => match latest_version(dir).await {
-            Some(v) => v,
-            None => return plain(),
-        },
-    };
-    let wrapper: Arc<dyn lance_io::object_store::WrappingObjectStore> = READS.clone();
+    let wrapper: Arc<dyn WrappingObjectStore> = READS.clone();
     DatasetBuilder::from_uri(&store)
         .with_store_params(ObjectStoreParams {
             object_store_wrapper: Some(wrapper),
             ..Default::default()
         })
-        .with_version(version)
+        .with_commit_handler(Arc::new(PlainPathManifests))
 }
 
-/// The latest version of the table at `dir`, by the lookup lance makes when it opens a path
-/// (the commit handler it picks for `file` on Linux, on its plain local store: one read of
-/// `_versions`).
-async fn latest_version(dir: &std::path::Path) -> Option<u64> {
-    let base = Path::from_absolute_path(dir).ok()?;
-    ConditionalPutCommitHandler
-        .resolve_latest_location(&base, &ObjectStore::local())
-        .await
-        .ok()
-        .map(|location| location.version)
+/// The commit handler lance picks for a local path on Linux, [`ConditionalPutCommitHandler`],
+/// except that the latest manifest is looked up on lance's plain local store: one read of
+/// `_versions`, the highest version there, as for a path. (This addon only reads; `commit` is
+/// that handler's own, for completeness.)
+#[derive(Debug)]
+struct PlainPathManifests;
+
+#[async_trait::async_trait]
+impl CommitHandler for PlainPathManifests {
+    fn is_version_not_found_definitive(&self) -> bool {
+        ConditionalPutCommitHandler.is_version_not_found_definitive()
+    }
+
+    fn propagate_commit_error_after_success(&self) -> bool {
+        ConditionalPutCommitHandler.propagate_commit_error_after_success()
+    }
+
+    async fn resolve_latest_location(
+        &self,
+        base_path: &Path,
+        _object_store: &ObjectStore,
+    ) -> lance::Result<ManifestLocation> {
+        ConditionalPutCommitHandler
+            .resolve_latest_location(base_path, &ObjectStore::local())
+            .await
+    }
+
+    async fn commit(
+        &self,
+        manifest: &mut Manifest,
+        indices: Option<Vec<IndexMetadata>>,
+        base_path: &Path,
+        object_store: &ObjectStore,
+        manifest_writer: ManifestWriter,
+        naming_scheme: ManifestNamingScheme,
+        transaction: Option<Transaction>,
+    ) -> Result<ManifestLocation, CommitError> {
+        ConditionalPutCommitHandler
+            .commit(
+                manifest,
+                indices,
+                base_path,
+                object_store,
+                manifest_writer,
+                naming_scheme,
+                transaction,
+            )
+            .await
+    }
 }

@@ -20,7 +20,8 @@
 //! so does any request for a file that cannot be opened (the store answers with its own error).
 //! A read's errors are the ones lance's local reader gave: the operating system's, in an
 //! `object_store` error of the local file store (a range past the end of a file is
-//! `UnexpectedEof`, a damaged table).
+//! `UnexpectedEof`, a damaged table). lance's reader for this interface tries a failed read four
+//! times before it reports it (its local reader did not retry); the error is the same.
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -56,16 +57,25 @@ pub fn store_uri(dir: &std::path::Path) -> Option<String> {
     // percent-encoded (a `#`, `?` or `%` in a directory name stays part of the path), and lance
     // decodes it back (`Path::from_url_path`).
     let url = url::Url::from_file_path(dir).ok()?;
-    Some(format!("file-object-store://{}", url.path()))
+    Some(format!("{SCHEME}://{}", url.path()))
 }
+
+/// lance's scheme for a local path read through the object-store interface (its store prefix too).
+const SCHEME: &str = "file-object-store";
 
 /// Wraps lance's local object store so that its ranged reads are served as the module says.
 #[derive(Debug, Default)]
 pub struct PageCacheReads;
 
 impl WrappingObjectStore for PageCacheReads {
-    fn wrap(&self, _store_prefix: &str, original: Arc<dyn ObjectStore>) -> Arc<dyn ObjectStore> {
-        Arc::new(PageCacheStore::new(original))
+    /// Only the local store of [`store_uri`]'s scheme: lance applies the wrapper to every store
+    /// of the table, and the other bases of a table of several may be on an object store.
+    fn wrap(&self, store_prefix: &str, original: Arc<dyn ObjectStore>) -> Arc<dyn ObjectStore> {
+        if store_prefix == SCHEME {
+            Arc::new(PageCacheStore::new(original))
+        } else {
+            original
+        }
     }
 
     /// Listings are the local store's own: kept as they are.
@@ -176,13 +186,15 @@ impl PageCacheStore {
         let Some(opened) = self.file(location).await else {
             return self.inner.get_opts(location, options).await;
         };
-        Ok(GetResult {
+        let result = GetResult {
             payload: GetResultPayload::Stream(Box::pin(futures::stream::empty())),
             meta: opened.meta.clone(),
             range: 0..opened.meta.size,
             attributes: Default::default(),
             extensions: Default::default(),
-        })
+        };
+        release(opened);
+        Ok(result)
     }
 
     /// Bytes `range` of the file at `location`, exactly (past the end of the file:
@@ -236,13 +248,23 @@ impl PageCacheStore {
         };
         READ_BYTES.fetch_add(len as u64, Ordering::Relaxed);
         let bytes = Bytes::from(buf);
-        Ok(GetResult {
+        let result = GetResult {
             payload: GetResultPayload::Stream(Box::pin(futures::stream::once(async { Ok(bytes) }))),
             meta: opened.meta.clone(),
             range,
             attributes: Default::default(),
             extensions: Default::default(),
-        })
+        };
+        release(opened);
+        Ok(result)
+    }
+}
+
+/// Lets go of a file a request used: closed on a blocking thread when it was evicted from the
+/// table of open files meanwhile (this was its last holder).
+fn release(file: Arc<OpenFile>) {
+    if Arc::strong_count(&file) == 1 {
+        close_later(vec![file]);
     }
 }
 
@@ -566,20 +588,38 @@ mod tests {
         let dir = TempDir::new("errors");
         let (file, location) = dir.file("short", &pattern(10_000));
         let store = new_store();
-        // Past the end: UnexpectedEof (a damaged table), never fewer bytes than asked, and no
-        // memory taken for a length the file cannot have.
-        for range in [9_990..10_010, 20_000..20_001, 0..u64::MAX] {
-            match store.get_range(&location, range.clone()).await {
-                Err(object_store::Error::Generic { store, source }) => {
-                    assert_eq!(store, "LocalFileSystem");
+        /// The store and the operating system's error kind of a failed read.
+        fn what(e: object_store::Error) -> (&'static str, std::io::ErrorKind) {
+            match e {
+                object_store::Error::Generic { store, source } => {
                     let io = source
                         .downcast_ref::<std::io::Error>()
                         .expect("an OS error");
-                    assert_eq!(io.kind(), std::io::ErrorKind::UnexpectedEof, "{range:?}");
+                    (store, io.kind())
                 }
-                other => panic!("{range:?}: {other:?}"),
+                other => panic!("{other:?}"),
             }
         }
+        // Past the end (a damaged table): what lance's own local reader answers, never fewer
+        // bytes than asked, and no memory taken for a length the file cannot have.
+        let lance_reader = lance_io::local::LocalObjectReader::open(&location, 4096, None)
+            .await
+            .unwrap();
+        for range in [9_990..10_010, 20_000..20_001] {
+            let ours = store.get_range(&location, range.clone()).await.unwrap_err();
+            let theirs = lance_io::traits::Reader::get_range(
+                lance_reader.as_ref(),
+                range.start as usize..range.end as usize,
+            )
+            .await
+            .unwrap_err();
+            assert_eq!(what(ours), what(theirs), "{range:?}");
+        }
+        let huge = store.get_range(&location, 0..u64::MAX).await.unwrap_err();
+        assert_eq!(
+            what(huge),
+            ("LocalFileSystem", std::io::ErrorKind::UnexpectedEof)
+        );
         // A file that is not there, and a directory: the local store's own answers.
         for name in ["gone.lance", "dir.lance"] {
             let path = file.with_file_name(name);
@@ -662,6 +702,17 @@ mod tests {
         let path = Path::from_url_path(url.path()).unwrap();
         assert_eq!(path, Path::from_absolute_path(dir).unwrap());
         assert_eq!(store_uri(std::path::Path::new("relative/t.lance")), None);
+    }
+
+    #[test]
+    fn only_the_local_tables_store_is_wrapped() {
+        let local: Arc<dyn ObjectStore> = Arc::new(LocalFileSystem::new());
+        // Another base of the same table, on another store: left as it is.
+        let other = PageCacheReads.wrap("s3$bucket", Arc::clone(&local));
+        assert!(Arc::ptr_eq(&other, &local));
+        let wrapped = PageCacheReads.wrap(SCHEME, Arc::clone(&local));
+        assert!(!Arc::ptr_eq(&wrapped, &local));
+        assert!(wrapped.to_string().starts_with("PageCacheStore("));
     }
 
     #[test]

@@ -91,7 +91,7 @@ where
     let wait = local.is_none().then_some(opts.wait_timeout);
     // A local table: on Linux, read through the page cache where it has the data (local_table.rs).
     let mut builder = match &local {
-        Some(dir) => until_aborted(control, wait, local_table(dir, &uri, opts.version)).await?,
+        Some(dir) => local_table(dir, &uri),
         None => DatasetBuilder::from_uri(&uri),
     };
     if local.is_none() {
@@ -268,7 +268,7 @@ where
 }
 
 #[cfg(not(target_os = "linux"))]
-async fn local_table(_dir: &std::path::Path, uri: &str, _version: Option<u64>) -> DatasetBuilder {
+fn local_table(_dir: &std::path::Path, uri: &str) -> DatasetBuilder {
     DatasetBuilder::from_uri(uri)
 }
 
