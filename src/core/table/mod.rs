@@ -8,6 +8,8 @@ pub mod local_table;
 pub mod locate;
 pub mod missing_warning;
 #[cfg(target_os = "linux")]
+mod nowait_read;
+#[cfg(target_os = "linux")]
 pub mod page_cache_reads;
 pub mod scan;
 pub mod store_answer;
