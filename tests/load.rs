@@ -245,46 +245,71 @@ async fn deletions_versions_and_errors() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A table of several versions written for a test of how its latest version is found: its
+/// directory, rows, latest version, and the name lance gives each version's manifest.
+struct Versioned {
+    dir: PathBuf,
+    rows: Vec<(String, Option<String>)>,
+    latest: u64,
+    /// lance's newer naming scheme: names of 20 digits counting down from u64::MAX.
+    counts_down: bool,
+}
+
+impl Versioned {
+    async fn write(name: &str) -> Self {
+        let dir = temp_dir(name);
+        let rows = rows();
+        let table = write(&dir, &rows, DataType::Utf8).await;
+        let latest = table.version().await.unwrap();
+        assert!(latest >= 4, "{latest}");
+        let counts_down = std::fs::read_dir(dir.join("embeddings.lance/_versions"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .any(|n| n.len() == "00000000000000000000.manifest".len() && n.ends_with(".manifest"));
+        Versioned {
+            dir,
+            rows,
+            latest,
+            counts_down,
+        }
+    }
+
+    fn manifest(&self, version: u64) -> PathBuf {
+        let name = if self.counts_down {
+            format!("{:020}.manifest", u64::MAX - version)
+        } else {
+            format!("{version}.manifest")
+        };
+        self.dir.join("embeddings.lance/_versions").join(name)
+    }
+
+    fn path(&self) -> String {
+        self.dir
+            .join("embeddings.lance")
+            .to_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
 /// The version lance opens for a path: the highest manifest in `_versions` (one directory read),
-/// whatever a stale version hint says. Here the hint names version 2 and version 3 is gone, so a
-/// lookup that trusted the hint and probed upward would stop at 2.
+/// whatever a stale version hint says. Here the hint names a version below a gap (the one before
+/// the latest is gone), so a lookup that trusted the hint and probed upward would stop there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_latest_version_is_the_one_lance_opens_for_a_path() {
     let _one = ONE_AT_A_TIME.lock().await;
-    let dir = temp_dir("hint");
-    let rows = rows();
-    let table = write(&dir, &rows, DataType::Utf8).await;
-    let latest = table.version().await.unwrap();
-    assert!(latest >= 4, "{latest}");
-    let versions = dir.join("embeddings.lance/_versions");
-    let manifest_version = |name: &str| -> Option<u64> {
-        let stem = name.strip_suffix(".manifest")?;
-        let n: u64 = stem.parse().ok()?;
-        // Names of 20 digits count down from u64::MAX (lance's newer naming scheme).
-        Some(if stem.len() == 20 { u64::MAX - n } else { n })
-    };
-    for entry in std::fs::read_dir(&versions).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        if manifest_version(&name) == Some(latest - 1) {
-            std::fs::remove_file(versions.join(&name)).unwrap();
-        }
-    }
-    std::fs::write(
-        versions.join("latest_version_hint.json"),
-        format!("{{\"version\":{}}}", latest - 2),
-    )
-    .unwrap();
-    let path = dir.join("embeddings.lance");
-    let loaded = load(
-        path.to_str().unwrap(),
-        &LoadOptions::default(),
-        &Control::default(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(loaded.version, Some(latest));
-    assert_matches(&loaded.data, &rows);
-    std::fs::remove_dir_all(&dir).unwrap();
+    let t = Versioned::write("hint").await;
+    std::fs::remove_file(t.manifest(t.latest - 1)).unwrap();
+    let hint = t
+        .dir
+        .join("embeddings.lance/_versions/latest_version_hint.json");
+    std::fs::write(hint, format!("{{\"version\":{}}}", t.latest - 2)).unwrap();
+    let loaded = load(&t.path(), &LoadOptions::default(), &Control::default())
+        .await
+        .unwrap();
+    assert_eq!(loaded.version, Some(t.latest));
+    assert_matches(&loaded.data, &t.rows);
+    std::fs::remove_dir_all(&t.dir).unwrap();
 }
 
 /// A manifest copied under a newer version's name (a hand-made rollback): lance's plain path opens
@@ -293,42 +318,14 @@ async fn the_latest_version_is_the_one_lance_opens_for_a_path() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_newest_manifest_file_is_opened_whatever_version_it_holds() {
     let _one = ONE_AT_A_TIME.lock().await;
-    let dir = temp_dir("rollback");
-    let rows = rows();
-    let table = write(&dir, &rows, DataType::Utf8).await;
-    let latest = table.version().await.unwrap();
-    let versions = dir.join("embeddings.lance/_versions");
-    let names: Vec<String> = std::fs::read_dir(&versions)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".manifest"))
-        .collect();
-    // Names of 20 digits count down from u64::MAX (lance's newer naming scheme).
-    let name_of = |v: u64| {
-        if names[0].len() == "00000000000000000000.manifest".len() {
-            format!("{:020}.manifest", u64::MAX - v)
-        } else {
-            format!("{v}.manifest")
-        }
-    };
-    std::fs::copy(
-        versions.join(name_of(2)),
-        versions.join(name_of(latest + 1)),
-    )
-    .unwrap();
-    let path = dir.join("embeddings.lance");
-    let plain = lance::dataset::Dataset::open(path.to_str().unwrap())
+    let t = Versioned::write("rollback").await;
+    std::fs::copy(t.manifest(2), t.manifest(t.latest + 1)).unwrap();
+    let plain = lance::dataset::Dataset::open(&t.path()).await.unwrap();
+    assert_eq!(plain.version().version, 2);
+    let loaded = load(&t.path(), &LoadOptions::default(), &Control::default())
         .await
         .unwrap();
-    assert_eq!(plain.version().version, 2);
-    let loaded = load(
-        path.to_str().unwrap(),
-        &LoadOptions::default(),
-        &Control::default(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(loaded.version, Some(plain.version().version));
-    assert_matches(&loaded.data, &rows[..200]);
-    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(loaded.version, Some(2));
+    assert_matches(&loaded.data, &t.rows[..200]);
+    std::fs::remove_dir_all(&t.dir).unwrap();
 }
