@@ -19,7 +19,7 @@ use lance_table::io::commit::{
 use object_store::path::Path;
 use std::sync::{Arc, LazyLock};
 
-/// One wrapper for every load: lance keys its store cache by the wrapper's address.
+/// One wrapper, made once.
 static READS: LazyLock<Arc<PageCacheReads>> = LazyLock::new(|| Arc::new(PageCacheReads));
 
 /// The builder for the local table at `dir` (`uri`, its path as text): through the page-cache
@@ -54,14 +54,22 @@ impl CommitHandler for PlainPathManifests {
         ConditionalPutCommitHandler.propagate_commit_error_after_success()
     }
 
+    /// On a blocking thread: for a local store lance reads `_versions` without yielding, which
+    /// on a slow disk or a network file system would hold a runtime thread and keep an abort
+    /// from being seen.
     async fn resolve_latest_location(
         &self,
         base_path: &Path,
         _object_store: &ObjectStore,
     ) -> lance::Result<ManifestLocation> {
-        ConditionalPutCommitHandler
-            .resolve_latest_location(base_path, &ObjectStore::local())
-            .await
+        let base = base_path.clone();
+        tokio::task::spawn_blocking(move || {
+            futures::executor::block_on(
+                ConditionalPutCommitHandler.resolve_latest_location(&base, &ObjectStore::local()),
+            )
+        })
+        .await
+        .map_err(|e| lance::Error::internal(format!("the latest version lookup failed: {e}")))?
     }
 
     async fn commit(

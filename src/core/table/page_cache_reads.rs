@@ -110,10 +110,27 @@ pub struct PageCacheStore {
     cached_bytes: std::sync::atomic::AtomicUsize,
 }
 
+/// A data file kept open, with what the local store would say of it. Dropped by whichever
+/// request or eviction lets go of it last, it closes its file on a blocking thread.
 #[derive(Debug)]
 struct OpenFile {
-    file: File,
+    /// There until the file is closed (taken only on the way out: [`Drop`], [`close_all`]).
+    file: Option<File>,
     meta: ObjectMeta,
+}
+
+impl OpenFile {
+    fn file(&self) -> &File {
+        self.file
+            .as_ref()
+            .expect("a kept file's handle is taken only when it is dropped")
+    }
+}
+
+impl Drop for OpenFile {
+    fn drop(&mut self) {
+        close_later(self.file.take().into_iter().collect());
+    }
 }
 
 impl PageCacheStore {
@@ -139,7 +156,7 @@ impl PageCacheStore {
         let path = self.paths.path_to_filesystem(location).ok()?;
         let object = location.clone();
         let opened = tokio::task::spawn_blocking(move || {
-            let file = File::open(&path).ok()?;
+            let file = open_for_reads(&path).ok()?;
             let md = file.metadata().ok().filter(|md| md.is_file())?;
             let meta = ObjectMeta {
                 location: object,
@@ -148,7 +165,10 @@ impl PageCacheStore {
                 e_tag: None,
                 version: None,
             };
-            Some(Arc::new(OpenFile { file, meta }))
+            Some(Arc::new(OpenFile {
+                file: Some(file),
+                meta,
+            }))
         })
         .await
         .ok()??;
@@ -157,14 +177,14 @@ impl PageCacheStore {
         if let Some((_, kept)) = open.iter().find(|(p, _)| p == location) {
             let kept = Arc::clone(kept);
             drop(open);
-            close_later(vec![opened]);
+            drop(opened);
             return Some(kept);
         }
         open.push_front((location.clone(), Arc::clone(&opened)));
         let keep = OPEN_FILES.min(open.len());
         let evicted: Vec<Arc<OpenFile>> = open.drain(keep..).map(|(_, f)| f).collect();
         drop(open);
-        close_later(evicted);
+        close_all(evicted);
         Some(opened)
     }
 
@@ -187,15 +207,13 @@ impl PageCacheStore {
         let Some(opened) = self.file(location).await else {
             return self.inner.get_opts(location, options).await;
         };
-        let result = GetResult {
+        Ok(GetResult {
             payload: GetResultPayload::Stream(Box::pin(futures::stream::empty())),
             meta: opened.meta.clone(),
             range: 0..opened.meta.size,
             attributes: Default::default(),
             extensions: Default::default(),
-        };
-        release(opened);
-        Ok(result)
+        })
     }
 
     /// Bytes `range` of the file at `location`, exactly (past the end of the file:
@@ -221,7 +239,7 @@ impl PageCacheStore {
             if self.no_cached_reads.load(Ordering::Relaxed) || !kernel_reads_without_waiting() {
                 0
             } else {
-                match read_cached(&opened.file, &mut buf, range.start) {
+                match read_cached(opened.file(), &mut buf, range.start) {
                     Cached::Read(n) => n,
                     Cached::NotNow => 0,
                     Cached::Unsupported => {
@@ -236,7 +254,7 @@ impl PageCacheStore {
             let file = Arc::clone(&opened);
             let start = range.start + cached as u64;
             tokio::task::spawn_blocking(move || {
-                file.file
+                file.file()
                     .read_exact_at(&mut buf[cached..], start)
                     .map(|()| buf)
             })
@@ -249,23 +267,13 @@ impl PageCacheStore {
         };
         READ_BYTES.fetch_add(len as u64, Ordering::Relaxed);
         let bytes = Bytes::from(buf);
-        let result = GetResult {
+        Ok(GetResult {
             payload: GetResultPayload::Stream(Box::pin(futures::stream::once(async { Ok(bytes) }))),
             meta: opened.meta.clone(),
             range,
             attributes: Default::default(),
             extensions: Default::default(),
-        };
-        release(opened);
-        Ok(result)
-    }
-}
-
-/// Lets go of a file a request used: closed on a blocking thread when it was evicted from the
-/// table of open files meanwhile (this was its last holder).
-fn release(file: Arc<OpenFile>) {
-    if Arc::strong_count(&file) == 1 {
-        close_later(vec![file]);
+        })
     }
 }
 
@@ -366,14 +374,37 @@ impl ObjectStore for PageCacheStore {
 impl Drop for PageCacheStore {
     fn drop(&mut self) {
         let files = std::mem::take(&mut *self.lock_open());
-        close_later(files.into_iter().map(|(_, f)| f).collect());
+        close_all(files.into_iter().map(|(_, f)| f));
     }
 }
 
+/// Opens a data file for reading, leaving its access time alone where the process may (the
+/// file's owner; `O_NOATIME`): a read then never writes the inode, which on ext4 could wait on
+/// the journal where the scan runs. Otherwise a plain open.
+fn open_for_reads(path: &std::path::Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOATIME)
+        .open(path)
+        .or_else(|_| File::open(path))
+}
+
+/// Lets go of `files`: those no request holds any more are closed together on one blocking
+/// thread; the others when their last request ends.
+fn close_all(files: impl IntoIterator<Item = Arc<OpenFile>>) {
+    let mut unused = Vec::new();
+    for f in files {
+        if let Ok(mut open) = Arc::try_unwrap(f) {
+            unused.extend(open.file.take());
+        }
+    }
+    close_later(unused);
+}
+
 /// Closes `files` on a blocking thread where there is a runtime (a close may wait: a network
-/// file system flushing, a FUSE server answering), else here. Any still in use by a read are
-/// closed when that read ends.
-fn close_later(files: Vec<Arc<OpenFile>>) {
+/// file system flushing, a FUSE server answering), else here.
+fn close_later(files: Vec<File>) {
     if files.is_empty() {
         return;
     }

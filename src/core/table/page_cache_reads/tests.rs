@@ -262,3 +262,44 @@ fn only_the_local_tables_store_is_wrapped() {
     assert!(!Arc::ptr_eq(&wrapped, &local));
     assert!(wrapped.to_string().starts_with("PageCacheStore("));
 }
+
+/// The files of this process's descriptors whose path starts with `dir`.
+fn open_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .filter(|target| target.starts_with(dir))
+        .collect()
+}
+
+/// Waits up to two seconds for the closes handed to blocking threads.
+async fn until_closed(dir: &std::path::Path, left: usize) -> Vec<std::path::PathBuf> {
+    for _ in 0..200 {
+        let open = open_under(dir);
+        if open.len() <= left {
+            return open;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    open_under(dir)
+}
+
+#[tokio::test]
+async fn files_are_closed_when_evicted_and_when_the_store_goes() {
+    let dir = TempDir::new("closed");
+    let bytes = pattern(100);
+    let files: Vec<Path> = (0..OPEN_FILES + 8)
+        .map(|i| dir.file(&format!("f{i}"), &bytes).1)
+        .collect();
+    let store = new_store();
+    for location in &files {
+        store.get_range(location, 3..7).await.unwrap();
+    }
+    // The 8 read first were evicted: their descriptors are gone, the others kept.
+    assert_eq!(until_closed(&dir.0, OPEN_FILES).await.len(), OPEN_FILES);
+    drop(store);
+    assert_eq!(
+        until_closed(&dir.0, 0).await,
+        Vec::<std::path::PathBuf>::new()
+    );
+}
