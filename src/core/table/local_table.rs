@@ -54,22 +54,17 @@ impl CommitHandler for PlainPathManifests {
         ConditionalPutCommitHandler.propagate_commit_error_after_success()
     }
 
-    /// On a blocking thread: for a local store lance reads `_versions` without yielding, which
-    /// on a slow disk or a network file system would hold a runtime thread and keep an abort
-    /// from being seen.
+    /// Where the runtime runs the load, as lance's plain path does: one read of `_versions`
+    /// (on a slow disk or a network file system it holds that thread until it ends, as there),
+    /// and when that read finds nothing, lance's listing through the local store.
     async fn resolve_latest_location(
         &self,
         base_path: &Path,
         _object_store: &ObjectStore,
     ) -> lance::Result<ManifestLocation> {
-        let base = base_path.clone();
-        tokio::task::spawn_blocking(move || {
-            futures::executor::block_on(
-                ConditionalPutCommitHandler.resolve_latest_location(&base, &ObjectStore::local()),
-            )
-        })
-        .await
-        .map_err(|e| lance::Error::internal(format!("the latest version lookup failed: {e}")))?
+        ConditionalPutCommitHandler
+            .resolve_latest_location(base_path, &ObjectStore::local())
+            .await
     }
 
     async fn commit(

@@ -387,7 +387,10 @@ fn open_for_reads(path: &std::path::Path) -> std::io::Result<File> {
         .read(true)
         .custom_flags(libc::O_NOATIME)
         .open(path)
-        .or_else(|_| File::open(path))
+        .or_else(|e| match e.raw_os_error() {
+            Some(libc::EPERM) => File::open(path),
+            _ => Err(e),
+        })
 }
 
 /// Lets go of `files`: those no request holds any more are closed together on one blocking
@@ -408,12 +411,15 @@ fn close_later(files: Vec<File>) {
     if files.is_empty() {
         return;
     }
-    match tokio::runtime::Handle::try_current() {
-        Ok(runtime) => {
-            runtime.spawn_blocking(move || drop(files));
-        }
-        Err(_) => drop(files),
-    }
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return drop(files);
+    };
+    // tokio panics when the system refuses it a thread; this may run in a `Drop` while a panic
+    // unwinds, where a second one would abort the host. The files are then closed here (the
+    // closure is dropped with the panic).
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        runtime.spawn_blocking(move || drop(files));
+    }));
 }
 
 #[cfg(test)]

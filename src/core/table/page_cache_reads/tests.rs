@@ -17,7 +17,8 @@ impl TempDir {
         let dir = std::env::temp_dir().join(format!("lhm-pcr-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
+        // As /proc/self/fd names it (a temp dir reached through a symbolic link).
+        TempDir(std::fs::canonicalize(&dir).unwrap())
     }
     /// A data file of a table (`data/<name>.lance`), written through to the disk so that its
     /// pages can be dropped from memory.
