@@ -221,26 +221,6 @@ async fn only_data_files_are_served_here() {
     assert_eq!(store.lock_open().len(), 1);
 }
 
-#[tokio::test]
-async fn a_bounded_number_of_files_stay_open() {
-    let dir = TempDir::new("many");
-    let bytes = pattern(100);
-    let files: Vec<Path> = (0..OPEN_FILES + 8)
-        .map(|i| dir.file(&format!("f{i}"), &bytes).1)
-        .collect();
-    let store = new_store();
-    for location in files.iter().chain(files.iter().rev()) {
-        let got = store.get_range(location, 3..7).await.unwrap();
-        assert_eq!(&got[..], &bytes[3..7]);
-    }
-    let open = store.lock_open();
-    assert_eq!(open.len(), OPEN_FILES);
-    // The most recently read first, each once.
-    let kept: Vec<&Path> = open.iter().map(|(p, _)| p).collect();
-    let newest: Vec<&Path> = files.iter().take(OPEN_FILES).collect();
-    assert_eq!(kept, newest);
-}
-
 #[test]
 fn a_directory_name_stays_one_path_through_the_uri() {
     let dir = std::path::Path::new("/tmp/a #1 %41 ?x=é/t.lance");
@@ -285,19 +265,33 @@ async fn until_closed(dir: &std::path::Path, left: usize) -> Vec<std::path::Path
     open_under(dir)
 }
 
+/// Bytes 3..7 of each file, in order.
+async fn read_each(store: &PageCacheStore, files: impl Iterator<Item = &Path>, bytes: &[u8]) {
+    for location in files {
+        let got = store.get_range(location, 3..7).await.unwrap();
+        assert_eq!(&got[..], &bytes[3..7]);
+    }
+}
+
 #[tokio::test]
-async fn files_are_closed_when_evicted_and_when_the_store_goes() {
-    let dir = TempDir::new("closed");
+async fn a_bounded_number_of_files_stay_open_and_all_are_closed() {
+    let dir = TempDir::new("many");
     let bytes = pattern(100);
     let files: Vec<Path> = (0..OPEN_FILES + 8)
         .map(|i| dir.file(&format!("f{i}"), &bytes).1)
         .collect();
     let store = new_store();
-    for location in &files {
-        store.get_range(location, 3..7).await.unwrap();
-    }
+    read_each(&store, files.iter(), &bytes).await;
     // The 8 read first were evicted: their descriptors are gone, the others kept.
     assert_eq!(until_closed(&dir.0, OPEN_FILES).await.len(), OPEN_FILES);
+    read_each(&store, files.iter().rev(), &bytes).await;
+    {
+        // The most recently read first, each once.
+        let open = store.lock_open();
+        let kept: Vec<&Path> = open.iter().map(|(p, _)| p).collect();
+        let newest: Vec<&Path> = files.iter().take(OPEN_FILES).collect();
+        assert_eq!(kept, newest);
+    }
     drop(store);
     assert_eq!(
         until_closed(&dir.0, 0).await,
