@@ -56,7 +56,7 @@ impl CommitHandler for PlainPathManifests {
 
     /// Where the runtime runs the load, as lance's plain path does: one read of `_versions`
     /// (on a slow disk or a network file system it holds that thread until it ends, as there),
-    /// and when that read finds nothing, lance's listing through the local store.
+    /// and when that read finds nothing or fails, lance's listing through the local store.
     async fn resolve_latest_location(
         &self,
         base_path: &Path,

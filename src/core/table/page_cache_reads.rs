@@ -380,16 +380,19 @@ impl Drop for PageCacheStore {
 
 /// Opens a data file for reading, leaving its access time alone where the process may (the
 /// file's owner; `O_NOATIME`): a read then never writes the inode, which on ext4 could wait on
-/// the journal where the scan runs. Otherwise a plain open.
+/// the journal where the scan runs. Otherwise (or where a file system refuses the flag) a plain
+/// open.
 fn open_for_reads(path: &std::path::Path) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOATIME)
         .open(path)
-        .or_else(|e| match e.raw_os_error() {
-            Some(libc::EPERM) => File::open(path),
-            _ => Err(e),
+        .or_else(|e| match e.kind() {
+            // Missing: a plain open would say the same.
+            std::io::ErrorKind::NotFound => Err(e),
+            // EPERM (not the file's owner), or a file system refusing the flag.
+            _ => File::open(path),
         })
 }
 
@@ -414,12 +417,21 @@ fn close_later(files: Vec<File>) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return drop(files);
     };
-    // tokio panics when the system refuses it a thread; this may run in a `Drop` while a panic
-    // unwinds, where a second one would abort the host. The files are then closed here (the
-    // closure is dropped with the panic).
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        runtime.spawn_blocking(move || drop(files));
+    let files = Arc::new(Mutex::new(Some(files)));
+    let queued = Arc::clone(&files);
+    // tokio panics when the system refuses it a thread, with the task already in its queue; this
+    // may run in a `Drop` while a panic unwinds, where a second one would abort the host. The
+    // files are then taken back and closed here; the queued task, if it ever runs, finds none.
+    let spawned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        runtime.spawn_blocking(move || drop(take_files(&queued)));
     }));
+    if spawned.is_err() {
+        drop(take_files(&files));
+    }
+}
+
+fn take_files(files: &Mutex<Option<Vec<File>>>) -> Option<Vec<File>> {
+    files.lock().unwrap_or_else(|p| p.into_inner()).take()
 }
 
 #[cfg(test)]

@@ -298,3 +298,19 @@ async fn a_bounded_number_of_files_stay_open_and_all_are_closed() {
         Vec::<std::path::PathBuf>::new()
     );
 }
+
+/// tokio panics when it cannot start a blocking thread (here: a stack no system gives), with
+/// the task left in its queue: the files are closed where the panic was caught, at once.
+#[test]
+fn files_are_closed_in_place_when_no_thread_can_be_had() {
+    let dir = TempDir::new("nothread");
+    let (path, _) = dir.file("f", &pattern(100));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .thread_stack_size(1 << 46)
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        close_later(vec![File::open(&path).unwrap(), File::open(&path).unwrap()]);
+        assert_eq!(open_under(&dir.0), Vec::<std::path::PathBuf>::new());
+    });
+}
