@@ -17,10 +17,7 @@ use lance_table::io::commit::{
     ManifestNamingScheme, ManifestWriter,
 };
 use object_store::path::Path;
-use std::sync::{Arc, LazyLock};
-
-/// One wrapper, made once.
-static READS: LazyLock<Arc<PageCacheReads>> = LazyLock::new(|| Arc::new(PageCacheReads));
+use std::sync::Arc;
 
 /// The builder for the local table at `dir` (`uri`, its path as text): through the page-cache
 /// reads where the directory has a URI of that scheme (an absolute path), else the plain way.
@@ -28,7 +25,7 @@ pub fn local_table(dir: &std::path::Path, uri: &str) -> DatasetBuilder {
     let Some(store) = store_uri(dir) else {
         return DatasetBuilder::from_uri(uri);
     };
-    let wrapper: Arc<dyn WrappingObjectStore> = READS.clone();
+    let wrapper: Arc<dyn WrappingObjectStore> = Arc::new(PageCacheReads);
     DatasetBuilder::from_uri(&store)
         .with_store_params(ObjectStoreParams {
             object_store_wrapper: Some(wrapper),

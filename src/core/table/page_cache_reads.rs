@@ -45,7 +45,7 @@ use std::sync::{Arc, Mutex};
 /// Bytes this process read through [`PageCacheReads`] (from the page cache or a blocking read).
 static READ_BYTES: AtomicU64 = AtomicU64::new(0);
 
-/// Bytes this process read through [`PageCacheReads`] so far: tests and benches check that a
+/// Bytes this process read through [`PageCacheReads`] so far: the load tests check with it that a
 /// local load took this path.
 pub fn read_bytes() -> u64 {
     READ_BYTES.load(Ordering::Relaxed)
@@ -103,7 +103,8 @@ pub struct PageCacheStore {
     paths: LocalFileSystem,
     /// The most recently read files, the newest first.
     open: Mutex<VecDeque<(Path, Arc<OpenFile>)>>,
-    /// The kernel or the file system refused `RWF_NOWAIT`: every read goes to a blocking thread.
+    /// Every read goes to a blocking thread: the kernel is older than 5.9, or it or the file
+    /// system refused `RWF_NOWAIT`.
     no_cached_reads: AtomicBool,
     /// Bytes read from the page cache on the calling thread (for tests: which path served a read).
     #[cfg(test)]
@@ -139,7 +140,7 @@ impl PageCacheStore {
             inner,
             paths: LocalFileSystem::new(),
             open: Mutex::new(VecDeque::new()),
-            no_cached_reads: AtomicBool::new(false),
+            no_cached_reads: AtomicBool::new(!kernel_reads_without_waiting()),
             #[cfg(test)]
             cached_bytes: Default::default(),
         }
@@ -235,19 +236,18 @@ impl PageCacheStore {
         let len = usize::try_from(range.end - range.start)
             .map_err(|_| local_error(std::io::ErrorKind::InvalidInput.into()))?;
         let mut buf = vec![0u8; len];
-        let cached =
-            if self.no_cached_reads.load(Ordering::Relaxed) || !kernel_reads_without_waiting() {
-                0
-            } else {
-                match read_cached(opened.file(), &mut buf, range.start) {
-                    Cached::Read(n) => n,
-                    Cached::NotNow => 0,
-                    Cached::Unsupported => {
-                        self.no_cached_reads.store(true, Ordering::Relaxed);
-                        0
-                    }
+        let cached = if self.no_cached_reads.load(Ordering::Relaxed) {
+            0
+        } else {
+            match read_cached(opened.file(), &mut buf, range.start) {
+                Cached::Read(n) => n,
+                Cached::NotNow => 0,
+                Cached::Unsupported => {
+                    self.no_cached_reads.store(true, Ordering::Relaxed);
+                    0
                 }
-            };
+            }
+        };
         #[cfg(test)]
         self.cached_bytes.fetch_add(cached, Ordering::Relaxed);
         let buf = if cached < len {
