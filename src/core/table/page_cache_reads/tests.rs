@@ -1,8 +1,10 @@
 //! Tests of [`super`]: exact bytes from the page cache and from disk, the local store's and
 //! lance's answers where this store does not answer, and the table of open files.
 
+use super::open_files::close_later;
 use super::*;
 use object_store::ObjectStoreExt;
+use std::fs::File;
 use std::io::Write;
 
 /// Bytes that differ from page to page, so a read from the wrong offset cannot pass.
