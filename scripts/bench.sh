@@ -4,6 +4,14 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 bash scripts/setup.sh >&2
+# The cold path beside a baseline: BENCH_BASELINE names a commit of this repository (default
+# 942e20f, the main that issue 23's targets are measured against; `none` for no baseline), built
+# by scripts/bench-baseline.sh before this clone's raw_scan (both build the same target paths).
+# BENCH_OTHER (a built checkout) with BENCH_OTHER_RAW_SCAN (its raw_scan binary) names one instead.
+if [ -z "${BENCH_OTHER:-}" ] && [ "${BENCH_BASELINE:-942e20f}" != none ]; then
+  BENCH_OTHER="$(bash scripts/bench-baseline.sh "${BENCH_BASELINE:-942e20f}")"
+  BENCH_OTHER_RAW_SCAN="$BENCH_OTHER/raw_scan"
+fi
 cargo_floor build --release --example raw_scan >&2
 export RAW_SCAN_BIN="$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/release/examples/raw_scan"
 bun bench/bench.ts "$@"
@@ -12,8 +20,7 @@ bun bench/bench.ts "$@"
 t013="$HOME/.cache/lance-hashmaps/bench-tables/0.13-0.13.0-450000-768/embeddings.lance"
 if [ -d "$t013" ]; then bun bench/compiled.ts "$t013" 3; else echo "no 450k 0.13 table: compiled-binary bench skipped" >&2; fi
 # The cold path: fresh processes, require + the first load beside the raw scan and the SDK paths
-# (bench/results-cold.md). BENCH_OTHER (a checkout, e.g. a worktree of main, built) and
-# BENCH_OTHER_RAW_SCAN (its raw_scan binary) add that checkout beside this one.
+# (bench/results-cold.md), beside the baseline above.
 t039="$HOME/.cache/lance-hashmaps/bench-tables/latest-0.39.0-450000-768/embeddings.lance"
 cold_tables=()
 for t in "$t013" "$t039"; do [ -d "$t" ] && cold_tables+=("$t"); done
