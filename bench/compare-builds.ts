@@ -5,9 +5,9 @@
 // existingIds.forEach and toArray) and planChanges, each step in a phase of its own. Both addons are loaded side by side (each is its
 // own .node file).
 // Usage: bun bench/compare-builds.ts <other checkout> <tablePath> [rounds]
-//   e.g. bun bench/compare-builds.ts "$(bash scripts/bench-baseline.sh <commit>)" <table> (a built export
-//   of that commit), or a `git worktree` of it built with `npm run build`:
-//        bun bench/compare-builds.ts /tmp/before ~/.cache/lance-hashmaps/bench-tables/latest-0.39.0-450000-768/embeddings.lance
+//   The other checkout: `bash scripts/bench-baseline.sh <commit>` builds one and prints its path
+//   (same toolchain and target directory), e.g.
+//        bun bench/compare-builds.ts "$(bash scripts/bench-baseline.sh 942e20f)" ~/.cache/lance-hashmaps/bench-tables/latest-0.39.0-450000-768/embeddings.lance
 import { join, resolve } from "node:path";
 import { getBaseId } from "../fixtures/reference";
 import { median } from "./util";
