@@ -107,7 +107,7 @@ pub fn base_page(
             keys.push(data.base_key_bytes(base));
             match data.base_hash(base) {
                 // Hex digits are ASCII: one byte per code unit.
-                HashRef::Digest(d) => values.push(&hex_lower_bytes(d)),
+                HashRef::Digest(d) => values.push_array(&hex_lower_bytes(d)),
                 HashRef::Verbatim(s) => values.push(s.as_bytes()),
                 HashRef::Null => values.push_marker(NULL_HASH_LEN),
             }

@@ -263,6 +263,14 @@ impl HashStore {
         if !self.is_other.get(i) {
             return HashRef::Digest(&self.digests[i]);
         }
+        self.other(i)
+    }
+
+    /// [`Self::get`] of a value stored as it was (null or not a hex digest): rare, and kept out
+    /// of line so that `get` stays small enough to be inlined into a walk's loop.
+    #[cold]
+    #[inline(never)]
+    fn other(&self, i: usize) -> HashRef<'_> {
         match self.others.get(&(i as u32)) {
             Some(Some(s)) => HashRef::Verbatim(s),
             _ => HashRef::Null,

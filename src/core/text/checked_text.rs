@@ -16,9 +16,16 @@ impl CheckedText {
     /// `bytes` as text, or `E_INTERNAL` if they are not UTF-8 (only a bug can cause that: every
     /// part comes from a UTF-8 store or string).
     pub fn new(bytes: Vec<u8>) -> Result<Self, CodedError> {
+        let ascii = bytes.is_ascii();
+        Self::knowing_ascii(bytes, ascii)
+    }
+
+    /// [`Self::new`] of bytes whose parts were each looked at already: `ascii` says whether they
+    /// are all ASCII (it spares a second pass over a page's text).
+    pub fn knowing_ascii(bytes: Vec<u8>, ascii: bool) -> Result<Self, CodedError> {
+        debug_assert_eq!(ascii, bytes.is_ascii());
         let text = String::from_utf8(bytes)
             .map_err(|_| CodedError::new(ErrorCode::Internal, "an id is not valid UTF-8"))?;
-        let ascii = text.is_ascii();
         Ok(CheckedText { text, ascii })
     }
 }

@@ -17,17 +17,26 @@ pub use text_pieces::TextPieces;
 
 /// UTF-16 code units of valid UTF-8 `b` (what JS `slice` counts): one per character, two for a
 /// character of 4 bytes.
+#[inline]
 pub fn utf16_len(b: &[u8]) -> u32 {
+    utf16_len_ascii(b).0
+}
+
+/// [`utf16_len`] of `b`, and whether `b` is all ASCII (one pass for both when it is).
+#[inline]
+pub fn utf16_len_ascii(b: &[u8]) -> (u32, bool) {
     if b.is_ascii() {
-        return b.len() as u32;
+        return (b.len() as u32, true);
     }
-    b.iter()
+    let units = b
+        .iter()
         .map(|&c| match c {
             0x80..=0xBF => 0,
             0xF0..=0xFF => 2,
             _ => 1,
         })
-        .sum()
+        .sum();
+    (units, false)
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! Parts joined into one text, with each part's UTF-16 length.
 
-use super::{utf16_len, CheckedText};
+use super::{utf16_len_ascii, CheckedText};
 use crate::core::CodedError;
 
 /// One joined text (e.g. a walk page's ids) and the UTF-16 length of each part.
 pub struct TextBuilder {
     bytes: Vec<u8>,
     lens: Vec<u32>,
+    /// Every part so far is ASCII.
+    ascii: bool,
 }
 
 impl TextBuilder {
@@ -16,22 +18,38 @@ impl TextBuilder {
         Self {
             bytes: Vec::with_capacity(bytes),
             lens: Vec::with_capacity(1024),
+            ascii: true,
         }
     }
 
     /// Appends a part: UTF-8 bytes, which need not be checked (see [`Self::finish`]).
+    #[inline]
     pub fn push(&mut self, part: &[u8]) {
         self.bytes.extend_from_slice(part);
-        self.lens.push(utf16_len(part));
+        let (units, ascii) = utf16_len_ascii(part);
+        self.lens.push(units);
+        self.ascii &= ascii;
+    }
+
+    /// [`Self::push`] of a part of a length known when compiling (a hash as hex): copied without
+    /// a call to `memcpy`.
+    #[inline]
+    pub fn push_array<const N: usize>(&mut self, part: &[u8; N]) {
+        self.bytes.extend_from_slice(part);
+        let (units, ascii) = utf16_len_ascii(part);
+        self.lens.push(units);
+        self.ascii &= ascii;
     }
 
     /// Appends a part with no text and a length the reader knows as a marker (e.g. `u32::MAX`
     /// for a null hash).
+    #[inline]
     pub fn push_marker(&mut self, len: u32) {
         self.lens.push(len);
     }
 
     /// Bytes of text so far.
+    #[inline]
     pub fn len(&self) -> usize {
         self.bytes.len()
     }
@@ -47,7 +65,10 @@ impl TextBuilder {
 
     /// The text, checked as UTF-8 once as a whole, and each part's UTF-16 length.
     pub fn finish(self) -> Result<(CheckedText, Vec<u32>), CodedError> {
-        Ok((CheckedText::new(self.bytes)?, self.lens))
+        Ok((
+            CheckedText::knowing_ascii(self.bytes, self.ascii)?,
+            self.lens,
+        ))
     }
 }
 
@@ -93,5 +114,16 @@ mod tests {
         assert!(b.finish().is_err());
         let (text, lens) = TextBuilder::with_capacity(0).finish().unwrap();
         assert_eq!((text.text.as_str(), text.ascii, lens.len()), ("", true, 0));
+        // ASCII as a whole exactly when every part is (a marker has no text).
+        let mut b = TextBuilder::with_capacity(8);
+        b.push(b"id-1");
+        b.push_array(b"00ff");
+        b.push_marker(u32::MAX);
+        b.push(b"");
+        assert!(b.finish().unwrap().0.ascii);
+        let mut b = TextBuilder::with_capacity(8);
+        b.push(b"id-1");
+        b.push("\u{80}".as_bytes());
+        assert!(!b.finish().unwrap().0.ascii);
     }
 }
