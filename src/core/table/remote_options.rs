@@ -2,7 +2,7 @@
 
 /// Defaults that bound how long a call can wait on an object store, where the caller set none
 /// (every other key is passed to lance as given, as `@lancedb/lancedb`'s `storageOptions` are).
-pub const REMOTE_DEFAULTS: [(&str, &str); 3] = [
+pub(super) const REMOTE_DEFAULTS: [(&str, &str); 3] = [
     // object_store's own: 5 s to connect, 30 s per request.
     ("connect_timeout", "5s"),
     ("timeout", "30s"),
@@ -11,7 +11,7 @@ pub const REMOTE_DEFAULTS: [(&str, &str); 3] = [
 ];
 
 /// The storage options for lance: the caller's, plus [`REMOTE_DEFAULTS`] where a key is absent.
-pub fn remote_options(
+pub(super) fn remote_options(
     given: &std::collections::HashMap<String, String>,
 ) -> std::collections::HashMap<String, String> {
     let mut out = given.clone();

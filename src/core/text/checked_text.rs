@@ -22,7 +22,7 @@ impl CheckedText {
 
     /// [`Self::new`] of bytes whose parts were each looked at already: `ascii` says whether they
     /// are all ASCII (it spares a second pass over a page's text).
-    pub fn knowing_ascii(bytes: Vec<u8>, ascii: bool) -> Result<Self, CodedError> {
+    pub(super) fn knowing_ascii(bytes: Vec<u8>, ascii: bool) -> Result<Self, CodedError> {
         debug_assert_eq!(ascii, bytes.is_ascii());
         let text = String::from_utf8(bytes)
             .map_err(|_| CodedError::new(ErrorCode::Internal, "an id is not valid UTF-8"))?;
