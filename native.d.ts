@@ -79,7 +79,10 @@ export declare function chunksPage(maps: ExternalObject<HashMapsData>, fromId: n
 export interface ChunksPage {
   keys: string
   keyLens: Uint32Array
-  /** Every entry's ids, back to back; `counts[i]` of them belong to entry `i`. */
+  /**
+   * Every entry's ids, back to back; `counts[i]` of them belong to entry `i`. An id that is its
+   * entry's key has length `SAME_AS_KEY_LEN` and no text here.
+   */
   idText: string
   idLens: Uint32Array
   counts: Uint32Array
@@ -212,3 +215,9 @@ export declare const PAGE_ENTRIES: number
  * thread").
  */
 export declare function planDirect(maps: ExternalObject<HashMapsData>, ids: string, idLens: Uint32Array, texts: string, textLens: Uint32Array, forceAll: boolean): PackedPlan
+
+/**
+ * The length a page of `existingChunks` gives an id that is its entry's key itself (an id with no
+ * chunk suffix): the id has no text of its own in the page, and the reader takes the key.
+ */
+export declare const SAME_AS_KEY_LEN: number

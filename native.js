@@ -856,3 +856,4 @@ module.exports.mapsInfo = nativeBinding.mapsInfo
 module.exports.NULL_HASH_LEN = nativeBinding.NULL_HASH_LEN
 module.exports.PAGE_ENTRIES = nativeBinding.PAGE_ENTRIES
 module.exports.planDirect = nativeBinding.planDirect
+module.exports.SAME_AS_KEY_LEN = nativeBinding.SAME_AS_KEY_LEN

@@ -11,12 +11,12 @@ const mapsHandles = new WeakMap();
 /** existingIds -> its `takeIndexes(indexes, maps, remove, idAt)` (see js/existing-ids.js). */
 const idTakers = new WeakMap();
 
-/** Entries per page when a collection is walked, and the length a page gives a null text hash
- * (src/binding/constants.rs). */
-const { PAGE_ENTRIES, NULL_HASH_LEN } = require("./native-binding.js");
+/** Entries per page when a collection is walked, the length a page gives a null text hash, and
+ * the length an existingChunks page gives an id that is its entry's key (src/binding/constants.rs). */
+const { PAGE_ENTRIES, NULL_HASH_LEN, SAME_AS_KEY_LEN } = require("./native-binding.js");
 
 function notConstructible(name) {
   return new TypeError(`${name} cannot be constructed directly: get one from buildHashMaps() or emptyHashMaps()`);
 }
 
-module.exports = { INTERNAL, mapsHandles, idTakers, PAGE_ENTRIES, NULL_HASH_LEN, notConstructible };
+module.exports = { INTERNAL, mapsHandles, idTakers, PAGE_ENTRIES, NULL_HASH_LEN, SAME_AS_KEY_LEN, notConstructible };

@@ -11,3 +11,8 @@ pub const PAGE_ENTRIES: u32 = 8192;
 /// The length a page gives a null text hash (it has no text).
 #[napi]
 pub const NULL_HASH_LEN: u32 = u32::MAX;
+
+/// The length a page of `existingChunks` gives an id that is its entry's key itself (an id with no
+/// chunk suffix): the id has no text of its own in the page, and the reader takes the key.
+#[napi]
+pub const SAME_AS_KEY_LEN: u32 = u32::MAX;

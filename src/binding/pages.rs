@@ -2,7 +2,7 @@
 //! parts (in UTF-16 code units, what JS `slice` counts), so that walking 450k ids costs a few
 //! dozen native calls instead of one per entry. The JS classes slice the pages into strings.
 
-use super::constants::NULL_HASH_LEN;
+use super::constants::{NULL_HASH_LEN, SAME_AS_KEY_LEN};
 use super::errors::guard;
 use super::id_set::{with_state, IdSet};
 use super::js_text::{js_text, JsText};
@@ -133,7 +133,8 @@ pub struct ChunksPage {
     #[napi(ts_type = "string")]
     pub keys: JsText,
     pub key_lens: Uint32Array,
-    /// Every entry's ids, back to back; `counts[i]` of them belong to entry `i`.
+    /// Every entry's ids, back to back; `counts[i]` of them belong to entry `i`. An id that is its
+    /// entry's key has length `SAME_AS_KEY_LEN` and no text here.
     #[napi(ts_type = "string")]
     pub id_text: JsText,
     pub id_lens: Uint32Array,
@@ -156,12 +157,22 @@ pub fn chunks_page(
         let (mut keys, mut ids) = (page_builder(), page_builder());
         let mut counts = Vec::new();
         let (next_id, next_index, done) = data.walk_bases(from_id, from_index, max, |base| {
-            keys.push(data.base_key_bytes(base));
+            let key = data.base_key_bytes(base);
+            keys.push(key);
             let chunks = data.base_chunks(base);
             counts.push(chunks.len() as u32);
+            // Most bases are one id with no chunk suffix: the key itself, which the reader has.
+            let mut push_id = |i: u32| {
+                let id = data.id_bytes(i);
+                if id == key {
+                    ids.push_marker(SAME_AS_KEY_LEN);
+                } else {
+                    ids.push(id);
+                }
+            };
             match chunks {
-                Chunks::One(i) => ids.push(data.id_bytes(i)),
-                Chunks::Many(many) => many.iter().for_each(|&i| ids.push(data.id_bytes(i))),
+                Chunks::One(i) => push_id(i),
+                Chunks::Many(many) => many.iter().for_each(|&i| push_id(i)),
             }
             keys.len() + ids.len() < PAGE_BYTES
         });
