@@ -3,7 +3,7 @@ import { describe, test, expect, beforeAll, afterAll } from "bun:test";
 import { join } from "node:path";
 import { buildHashMaps, emptyHashMaps, type HashMaps } from "../index";
 import { referenceMaps, type RefMaps } from "../fixtures/reference";
-import { edgeCaseRows, removeDir, tempDir } from "../fixtures/tables";
+import { edgeCaseRows, fakeHash, removeDir, tempDir } from "../fixtures/tables";
 import { latest } from "../fixtures/writers/latest";
 
 let dir: string;
@@ -94,6 +94,25 @@ describe("baseHashMap and existingChunks behave like read-only Maps", () => {
     const s = existingIds.toSet();
     expect(s).toBeInstanceOf(Set);
     expect([...s]).toEqual([...ref.existingIds]);
+  });
+
+  test("an id that is its own base comes back in its list, however the list mixes it with chunks", async () => {
+    // A page sends such an id as a marker, not as text: ids around it must keep their offsets.
+    const sub = tempDir("api-own-base");
+    try {
+      const rows = ["a#1", "a", "a", "a#2", "", "#5", "b", "b#0", "b", "c#7", "ü", "ü#1"].map((id) => ({
+        id,
+        text_hash: fakeHash(id),
+      }));
+      const table = await latest.write(sub, rows);
+      const want = await referenceMaps(table);
+      const maps = await buildHashMaps(join(sub, "embeddings.lance"));
+      expect([...maps.existingChunks]).toEqual([...want.existingChunks]);
+      expect(maps.existingChunks.get("a")).toEqual(["a#1", "a", "a", "a#2"]);
+      expect(maps.existingChunks.get("")).toEqual(["", "#5"]);
+    } finally {
+      removeDir(sub);
+    }
   });
 
   test("get on existingChunks returns a fresh array each time", async () => {
