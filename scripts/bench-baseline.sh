@@ -2,7 +2,7 @@
 # A baseline for the benches to run beside this checkout: `bash scripts/bench-baseline.sh REV`
 # exports commit REV of this repository to ~/.cache/lance-hashmaps/baseline/<commit> (once),
 # builds its addon and its examples/raw_scan there with this clone's toolchain and target
-# directory (the dependencies are shared: only the crate itself is compiled, a minute or two),
+# directory (the dependencies are shared: only the crate itself is compiled, ~30 s here),
 # and prints the directory, which then holds `lance-hashmaps.<platform>.node` and `raw_scan`.
 # A second call with the same commit only prints the directory.
 set -euo pipefail

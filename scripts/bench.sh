@@ -8,8 +8,9 @@ bash scripts/setup.sh >&2
 # 942e20f, the main that issue 23's targets are measured against; `none` for no baseline), built
 # by scripts/bench-baseline.sh before this clone's raw_scan (both build the same target paths).
 # BENCH_OTHER (a built checkout) with BENCH_OTHER_RAW_SCAN (its raw_scan binary) names one instead.
-if [ -z "${BENCH_OTHER:-}" ] && [ "${BENCH_BASELINE:-942e20f}" != none ]; then
-  BENCH_OTHER="$(bash scripts/bench-baseline.sh "${BENCH_BASELINE:-942e20f}")"
+baseline="${BENCH_BASELINE:-942e20f}"
+if [ -z "${BENCH_OTHER:-}" ] && [ "$baseline" != none ]; then
+  BENCH_OTHER="$(bash scripts/bench-baseline.sh "$baseline")"
   BENCH_OTHER_RAW_SCAN="$BENCH_OTHER/raw_scan"
 fi
 cargo_floor build --release --example raw_scan >&2

@@ -26,9 +26,7 @@ impl TextBuilder {
     #[inline]
     pub fn push(&mut self, part: &[u8]) {
         self.bytes.extend_from_slice(part);
-        let (units, ascii) = utf16_len_ascii(part);
-        self.lens.push(units);
-        self.ascii &= ascii;
+        self.count(part);
     }
 
     /// [`Self::push`] of a part of a length known when compiling (a hash as hex): copied without
@@ -36,6 +34,12 @@ impl TextBuilder {
     #[inline]
     pub fn push_array<const N: usize>(&mut self, part: &[u8; N]) {
         self.bytes.extend_from_slice(part);
+        self.count(part);
+    }
+
+    /// Notes a part just appended: its UTF-16 length, and whether the text is still all ASCII.
+    #[inline]
+    fn count(&mut self, part: &[u8]) {
         let (units, ascii) = utf16_len_ascii(part);
         self.lens.push(units);
         self.ascii &= ascii;
